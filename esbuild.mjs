@@ -1,0 +1,37 @@
+// Bundles the CLI (and, once it exists, the extension) and copies the two WASM files beside the bundle:
+// the engine receives their bytes from the adapter, so dist/ is self-contained.
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const entries = [
+  { in: 'src/cli/main.ts', out: 'cli' },
+  { in: 'src/cli/worker.ts', out: 'worker' },
+  { in: 'src/vscode/extension.ts', out: 'extension' },
+].filter((e) => existsSync(e.in));
+
+mkdirSync('dist', { recursive: true });
+copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), 'dist/web-tree-sitter.wasm');
+copyFileSync(join(dirname(require.resolve('tree-sitter-go/package.json')), 'tree-sitter-go.wasm'), 'dist/tree-sitter-go.wasm');
+
+const options = {
+  entryPoints: entries,
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external: ['vscode'],
+  logLevel: 'warning',
+  loader: { '.md': 'text' },
+};
+if (watch) {
+  const ctx = await esbuild.context(options);
+  await ctx.watch();
+} else {
+  await esbuild.build(options);
+}

@@ -1,0 +1,34 @@
+import type { Config } from './config';
+import type { FileResult, SourceInput } from './types';
+
+/** The WASM bytes the engine needs. Adapters read them (the core does no file I/O). */
+export interface AnalyzerInit {
+  /** web-tree-sitter.wasm */
+  runtimeWasm: Uint8Array;
+  /** tree-sitter-go.wasm */
+  goWasm: Uint8Array;
+}
+
+export interface PackageRequest {
+  /**
+   * The .go files of one directory that share a package clause. Siblings that are not reported on are
+   * still parsed for the package index (struct types, functions).
+   */
+  files: SourceInput[];
+  /** Paths (as in files[].path) to report on; default: all files. */
+  targets?: string[];
+  /** Text of the nearest go.mod, for the effective Go version (`go 1.N` line). */
+  goMod?: string;
+  /** Overrides the go.mod version (CLI --go-version): Go minor version, 1.22 → 22. */
+  goVersion?: number;
+  config?: Config;
+  /** Run only these rules (CLI --rule). Unknown ids are the adapter's to report. */
+  only?: string[];
+}
+
+export interface Analyzer {
+  /** Ids of every rule the engine knows (detectors and engine findings). */
+  readonly ruleIds: readonly string[];
+  analyzePackage(request: PackageRequest): FileResult[];
+  dispose(): void;
+}

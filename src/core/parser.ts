@@ -1,0 +1,34 @@
+import { Language, Parser } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import type { AnalyzerInit } from './analyzer-api';
+
+/**
+ * One web-tree-sitter runtime and Go language per process. `Parser.init` may only run once, so the
+ * promise is shared; the WASM bytes come from the adapter (the core does no file I/O).
+ */
+let runtime: Promise<Language> | undefined;
+
+export function loadGo(init: AnalyzerInit): Promise<Language> {
+  runtime ??= (async () => {
+    await Parser.init({ wasmBinary: init.runtimeWasm } as object);
+    return Language.load(init.goWasm);
+  })();
+  return runtime;
+}
+
+export class GoParser {
+  private readonly parser: Parser;
+  constructor(language: Language) {
+    this.parser = new Parser();
+    this.parser.setLanguage(language);
+  }
+  /** Parses text; the caller must `delete()` the tree. Pass the previous tree for incremental parsing. */
+  parse(text: string, previous?: Tree): Tree {
+    const tree = this.parser.parse(text, previous ?? null);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    return tree;
+  }
+  delete(): void {
+    this.parser.delete();
+  }
+}

@@ -1,0 +1,40 @@
+import type { Node } from 'web-tree-sitter';
+import type { Position, Span } from './types';
+
+/** Maps UTF-16 offsets to line/character, with a lazily built line table. */
+export class LineMap {
+  private starts?: number[];
+  constructor(private readonly text: string) {}
+
+  private lineStarts(): number[] {
+    if (!this.starts) {
+      const s = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) s.push(i + 1);
+      this.starts = s;
+    }
+    return this.starts;
+  }
+
+  position(offset: number): Position {
+    const starts = this.lineStarts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - starts[lo]!, offset };
+  }
+
+  span(start: number, end: number): Span {
+    return { start: this.position(start), end: this.position(end) };
+  }
+}
+
+export function nodeSpan(node: Node): Span {
+  return {
+    start: { line: node.startPosition.row, character: node.startPosition.column, offset: node.startIndex },
+    end: { line: node.endPosition.row, character: node.endPosition.column, offset: node.endIndex },
+  };
+}

@@ -1,0 +1,45 @@
+import type { Node } from 'web-tree-sitter';
+import type { FileSemantics } from './semantic/file';
+import type { Fix, Severity } from './types';
+
+/** One parsed file as rules see it. Nodes are valid only during the rule's callback. */
+export interface SourceFile {
+  readonly path: string;
+  readonly text: string;
+  readonly root: Node;
+  /** Effective Go minor version (1.22 → 22), or undefined when no go.mod or build tag says. */
+  readonly goVersion: number | undefined;
+  readonly packageName: string;
+  readonly isTest: boolean;
+}
+
+export interface Report {
+  /** Primary range; prefer the smallest meaningful node. */
+  node: Node;
+  message: string;
+  /** Lower the rule's default severity for this finding (e.g. a Go version makes it milder). */
+  severity?: Severity;
+  related?: { node: Node; message: string }[];
+  fixes?: Fix[];
+}
+
+export interface RuleContext {
+  readonly file: SourceFile;
+  readonly sem: FileSemantics;
+  report(r: Report): void;
+}
+
+export type Visitor = (node: Node, ctx: RuleContext) => void;
+
+/**
+ * A detector. The engine owns the traversal: a rule names the node types it visits, and the single
+ * walk over each tree calls it for each such node, in document order.
+ */
+export interface RuleDefinition {
+  readonly id: string;
+  /** Skip the file unless it imports at least one of these paths (cheap early exit). */
+  readonly requiresImport?: readonly string[];
+  readonly visit: Readonly<Record<string, Visitor>>;
+}
+
+export const defineRule = (rule: RuleDefinition): RuleDefinition => rule;

@@ -1,0 +1,186 @@
+import type { Node } from 'web-tree-sitter';
+import { collectImports, type Imports } from './imports';
+import { callArgs, field, unparen } from './nodes';
+import type { PackageIndex } from './package-index';
+import { Scopes, type Decl } from './scopes';
+import { parseType, UNKNOWN, type GoType } from './types';
+
+/**
+ * The semantic layer of one file, built lazily: imports, scopes, and the declared type of an expression
+ * as far as syntax says. Anything it cannot tell is `undefined`, and rules treat that as "do not report".
+ */
+export class FileSemantics {
+  private importsCache?: Imports;
+  private scopesCache?: Scopes;
+  private readonly typeCache = new Map<number, GoType | undefined>();
+
+  constructor(
+    readonly root: Node,
+    readonly index: PackageIndex,
+  ) {}
+
+  get imports(): Imports {
+    return (this.importsCache ??= collectImports(this.root));
+  }
+
+  get scopes(): Scopes {
+    return (this.scopesCache ??= new Scopes());
+  }
+
+  resolve(ident: Node): Decl | undefined {
+    return this.scopes.resolve(ident);
+  }
+
+  /** True when node is an identifier naming the import of `path` (and no local declaration shadows it). */
+  isPackage(node: Node | null, path: string): boolean {
+    if (!node || (node.type !== 'identifier' && node.type !== 'package_identifier')) return false;
+    if (this.imports.byName.get(node.text) !== path) return false;
+    return node.type === 'package_identifier' || this.resolve(node) === undefined;
+  }
+
+  /** For a call `pkg.F(...)` where pkg is the import of path: F; else undefined. Dot imports: `F(...)`. */
+  packageCall(call: Node, path: string): string | undefined {
+    if (call.type !== 'call_expression') return undefined;
+    const fn = field(call, 'function');
+    if (!fn) return undefined;
+    if (fn.type === 'selector_expression') {
+      return this.isPackage(field(fn, 'operand'), path) ? field(fn, 'field')?.text : undefined;
+    }
+    if (fn.type === 'identifier' && this.imports.dot.has(path) && !this.resolve(fn)) return fn.text;
+    return undefined;
+  }
+
+  parseType(node: Node | null | undefined): GoType {
+    return parseType(node, this.imports);
+  }
+
+  /** The declared type of a variable. */
+  declType(d: Decl, depth = 0): GoType | undefined {
+    if (depth > 8) return undefined;
+    if (d.typeNode) return this.parseType(d.typeNode);
+    if (d.valueNode) return this.typeOf(d.valueNode, depth + 1);
+    if (d.tupleCall) {
+      const r = this.callResults(d.tupleCall.call, depth + 1);
+      return r?.[d.tupleCall.index];
+    }
+    if (d.range) {
+      let t = this.typeOf(d.range.expr, depth + 1);
+      if (t?.k === 'pointer' && t.elem.k === 'array') t = t.elem;
+      if (!t) return undefined;
+      if (t.k === 'slice' || t.k === 'array') return d.range.index === 0 ? { k: 'named', pkg: '', name: 'int' } : t.elem;
+      if (t.k === 'map') return d.range.index === 0 ? t.key : t.elem;
+      if (t.k === 'chan') return d.range.index === 0 ? t.elem : undefined;
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** What the syntax says of an expression's type, or undefined. */
+  typeOf(expr: Node, depth = 0): GoType | undefined {
+    if (depth > 8) return undefined;
+    const cached = this.typeCache.get(expr.id);
+    if (cached !== undefined || this.typeCache.has(expr.id)) return cached;
+    const t = this.computeType(unparen(expr), depth);
+    const known = t && t.k !== 'unknown' ? t : undefined;
+    this.typeCache.set(expr.id, known);
+    return known;
+  }
+
+  private computeType(e: Node, depth: number): GoType | undefined {
+    switch (e.type) {
+      case 'identifier': {
+        const d = this.resolve(e);
+        if (d) return d.kind === 'func' || d.kind === 'type' ? undefined : this.declType(d, depth);
+        return this.index.vars.get(e.text);
+      }
+      case 'composite_literal':
+        return this.parseType(field(e, 'type'));
+      case 'unary_expression': {
+        const op = e.child(0)?.type;
+        const operand = field(e, 'operand');
+        if (!operand) return undefined;
+        if (op === '&') {
+          const inner = this.typeOf(operand, depth + 1);
+          return inner ? { k: 'pointer', elem: inner } : undefined;
+        }
+        if (op === '*') {
+          const inner = this.typeOf(operand, depth + 1);
+          return inner?.k === 'pointer' ? inner.elem : undefined;
+        }
+        if (op === '<-') {
+          const inner = this.typeOf(operand, depth + 1);
+          return inner?.k === 'chan' ? inner.elem : undefined;
+        }
+        return undefined;
+      }
+      case 'call_expression': {
+        const fn = field(e, 'function');
+        if (fn?.type === 'identifier' && !this.resolve(fn)) {
+          if (fn.text === 'new') return { k: 'pointer', elem: this.parseType(callArgs(e)[0]) };
+          if (fn.text === 'make') return this.parseType(callArgs(e)[0]);
+        }
+        return this.callResults(e, depth)?.[0];
+      }
+      case 'selector_expression': {
+        const operand = field(e, 'operand');
+        const name = field(e, 'field')?.text;
+        if (!operand || !name) return undefined;
+        if (operand.type === 'identifier' && this.imports.byName.has(operand.text) && !this.resolve(operand)) return undefined;
+        const base = this.typeOf(operand, depth + 1);
+        return base ? this.fieldType(base, name) : undefined;
+      }
+      case 'index_expression': {
+        let t = this.typeOf(field(e, 'operand')!, depth + 1);
+        if (t?.k === 'pointer' && t.elem.k === 'array') t = t.elem;
+        if (t?.k === 'slice' || t?.k === 'array' || t?.k === 'map') return t.elem;
+        return undefined;
+      }
+      case 'type_assertion_expression':
+        return this.parseType(field(e, 'type'));
+      default:
+        return undefined;
+    }
+  }
+
+  /** The type of field `name` of a value of type t (through one pointer and embedded structs). */
+  fieldType(t: GoType, name: string, depth = 0): GoType | undefined {
+    if (depth > 4) return undefined;
+    const base = t.k === 'pointer' ? t.elem : t;
+    let fields = base.k === 'struct' ? base.fields : undefined;
+    if (base.k === 'named' && base.pkg === '') fields = this.index.structs.get(base.name);
+    if (!fields) return undefined;
+    const direct = fields.find((f) => f.name === name);
+    if (direct) return direct.type;
+    for (const f of fields) {
+      if (!f.embedded) continue;
+      const inner = this.fieldType(f.type, name, depth + 1);
+      if (inner) return inner;
+    }
+    return undefined;
+  }
+
+  /** Result types of a call to a function or method declared in this package. */
+  callResults(call: Node, depth = 0): GoType[] | undefined {
+    if (call.type !== 'call_expression') return undefined;
+    const fn = field(call, 'function');
+    if (!fn) return undefined;
+    if (fn.type === 'identifier') {
+      const d = this.resolve(fn);
+      if (d && d.kind !== 'func') return undefined;
+      return this.index.funcs.get(fn.text)?.results;
+    }
+    if (fn.type === 'selector_expression') {
+      const operand = field(fn, 'operand');
+      const name = field(fn, 'field')?.text;
+      if (!operand || !name) return undefined;
+      if (operand.type === 'identifier' && this.imports.byName.has(operand.text) && !this.resolve(operand)) return undefined;
+      let t = this.typeOf(operand, depth + 1);
+      if (t?.k === 'pointer') t = t.elem;
+      if (t?.k !== 'named' || t.pkg !== '') return undefined;
+      return this.index.methods.get(t.name)?.find((m) => m.name === name)?.results;
+    }
+    return undefined;
+  }
+}
+
+export { UNKNOWN };

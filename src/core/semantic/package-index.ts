@@ -1,0 +1,201 @@
+import type { Node } from 'web-tree-sitter';
+import { collectImports, type Imports } from './imports';
+import { field, namedChildren, selectorCall, walk } from './nodes';
+import { parseType, resultTypes, structFields, type GoType, type StructField } from './types';
+
+/**
+ * What one package declares, as plain data (no tree nodes): built from every .go file of a directory
+ * that shares the package clause, so a rule in one file sees struct types and functions of its siblings.
+ */
+export interface FuncInfo {
+  name: string;
+  params: ParamInfo[];
+  results: GoType[];
+}
+
+export interface ParamInfo {
+  name: string;
+  type: GoType;
+  /** Method names called on this parameter in the body, outside nested func literals. */
+  paramCalls: string[];
+  /** The body starts goroutines (outside nested func literals) after calling Add on this parameter. */
+  startsGoroutines: boolean;
+}
+
+export interface MethodInfo {
+  name: string;
+  pointer: boolean;
+  results: GoType[];
+}
+
+export interface PackageIndex {
+  packageName: string;
+  structs: Map<string, StructField[]>;
+  /** Declared types that are not structs: name → underlying type. */
+  namedTypes: Map<string, GoType>;
+  /** Methods by receiver base type name. */
+  methods: Map<string, MethodInfo[]>;
+  funcs: Map<string, FuncInfo>;
+  /** Package-level variables with a known type. */
+  vars: Map<string, GoType>;
+}
+
+export function emptyIndex(packageName = ''): PackageIndex {
+  return { packageName, structs: new Map(), namedTypes: new Map(), methods: new Map(), funcs: new Map(), vars: new Map() };
+}
+
+export function packageNameOf(root: Node): string {
+  const clause = namedChildren(root).find((c) => c.type === 'package_clause');
+  return clause?.namedChild(0)?.text ?? '';
+}
+
+/** Index of one file's top-level declarations. */
+export function indexFile(root: Node, imports: Imports = collectImports(root)): PackageIndex {
+  const idx = emptyIndex(packageNameOf(root));
+  for (const decl of namedChildren(root)) {
+    switch (decl.type) {
+      case 'type_declaration':
+        for (const spec of namedChildren(decl)) {
+          if (spec.type !== 'type_spec' && spec.type !== 'type_alias') continue;
+          const name = field(spec, 'name')?.text;
+          const type = field(spec, 'type');
+          if (!name || !type) continue;
+          if (type.type === 'struct_type') idx.structs.set(name, structFields(type, imports));
+          else idx.namedTypes.set(name, parseType(type, imports));
+        }
+        break;
+      case 'method_declaration': {
+        const recv = namedChildren(field(decl, 'receiver')).find((p) => p.type === 'parameter_declaration');
+        let t = recv ? field(recv, 'type') : null;
+        let pointer = false;
+        if (t?.type === 'pointer_type') {
+          pointer = true;
+          t = t.namedChild(0);
+        }
+        if (t?.type === 'generic_type') t = field(t, 'type');
+        const name = field(decl, 'name')?.text;
+        if (!t || !name) break;
+        const list = idx.methods.get(t.text) ?? [];
+        list.push({ name, pointer, results: resultTypes(field(decl, 'result'), imports) });
+        idx.methods.set(t.text, list);
+        break;
+      }
+      case 'function_declaration': {
+        const name = field(decl, 'name')?.text;
+        if (!name) break;
+        idx.funcs.set(name, funcInfo(decl, name, imports));
+        break;
+      }
+      case 'var_declaration':
+        for (const spec of varSpecs(decl)) {
+          const type = field(spec, 'type');
+          const values = namedChildren(field(spec, 'value'));
+          spec.childrenForFieldName('name').forEach((n, i) => {
+            if (!n) return;
+            let t: GoType | undefined = type ? parseType(type, imports) : undefined;
+            const v = values[i];
+            if (!t && v?.type === 'composite_literal') t = parseType(field(v, 'type'), imports);
+            if (t) idx.vars.set(n.text, t);
+          });
+        }
+        break;
+    }
+  }
+  return idx;
+}
+
+function varSpecs(decl: Node): Node[] {
+  const out: Node[] = [];
+  for (const c of namedChildren(decl)) {
+    if (c.type === 'var_spec') out.push(c);
+    else if (c.type === 'var_spec_list') out.push(...namedChildren(c).filter((s) => s.type === 'var_spec'));
+  }
+  return out;
+}
+
+function funcInfo(decl: Node, name: string, imports: Imports): FuncInfo {
+  const params: ParamInfo[] = [];
+  for (const p of namedChildren(field(decl, 'parameters'))) {
+    if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
+    const type = parseType(field(p, 'type'), imports);
+    const names = p.childrenForFieldName('name').filter((n): n is Node => !!n);
+    if (names.length === 0) params.push({ name: '', type, paramCalls: [], startsGoroutines: false });
+    for (const n of names) params.push({ name: n.text, type, paramCalls: [], startsGoroutines: false });
+  }
+  const body = field(decl, 'body');
+  if (body) {
+    const byName = new Map(params.map((p) => [p.name, p] as const));
+    walk(body, (n) => {
+      if (n.type === 'func_literal') return false;
+      if (n.type === 'go_statement') for (const p of params) if (p.paramCalls.includes('Add')) p.startsGoroutines = true;
+      const sc = selectorCall(n);
+      if (sc && sc.operand.type === 'identifier') {
+        const p = byName.get(sc.operand.text);
+        if (p && !p.paramCalls.includes(sc.name)) p.paramCalls.push(sc.name);
+      }
+      return true;
+    });
+  }
+  return { name, params, results: resultTypes(field(decl, 'result'), imports) };
+}
+
+/** Merges per-file indexes of one package (first declaration wins on duplicates). */
+export function mergeIndexes(parts: PackageIndex[]): PackageIndex {
+  const out = emptyIndex(parts[0]?.packageName ?? '');
+  for (const p of parts) {
+    for (const [k, v] of p.structs) if (!out.structs.has(k)) out.structs.set(k, v);
+    for (const [k, v] of p.namedTypes) if (!out.namedTypes.has(k)) out.namedTypes.set(k, v);
+    for (const [k, v] of p.funcs) if (!out.funcs.has(k)) out.funcs.set(k, v);
+    for (const [k, v] of p.vars) if (!out.vars.has(k)) out.vars.set(k, v);
+    for (const [k, v] of p.methods) out.methods.set(k, [...(out.methods.get(k) ?? []), ...v]);
+  }
+  return out;
+}
+
+const SYNC_LOCKS = new Set(['Mutex', 'RWMutex', 'WaitGroup', 'Once', 'Cond', 'Map', 'Pool']);
+const ATOMIC_LOCKS = new Set(['Bool', 'Int32', 'Int64', 'Uint32', 'Uint64', 'Uintptr', 'Pointer']);
+
+/**
+ * The containment path from t to a lock, outermost first (["Config", "sync.Mutex"]), or undefined when
+ * a value of t holds no lock. Follows go vet copylock: arrays and struct fields are followed; pointers,
+ * slices, maps, chans, funcs and interfaces are not (copying them does not copy the lock). A package
+ * type with pointer-receiver Lock and Unlock methods is a lock itself (the noCopy convention).
+ */
+export function lockPath(t: GoType, idx: PackageIndex, seen: Set<string> = new Set()): string[] | undefined {
+  switch (t.k) {
+    case 'array':
+      return lockPath(t.elem, idx, seen);
+    case 'struct':
+      for (const f of t.fields) {
+        const p = lockPath(f.type, idx, seen);
+        if (p) return p;
+      }
+      return undefined;
+    case 'named': {
+      if (t.pkg === 'sync') return SYNC_LOCKS.has(t.name) ? [`sync.${t.name}`] : undefined;
+      if (t.pkg === 'sync/atomic') return ATOMIC_LOCKS.has(t.name) ? [`atomic.${t.name}`] : undefined;
+      if (t.pkg !== '') return undefined; // another package: unknown without types → not reported
+      if (seen.has(t.name)) return undefined;
+      seen.add(t.name);
+      const methods = idx.methods.get(t.name) ?? [];
+      const hasPtr = (m: string) => methods.some((x) => x.name === m && x.pointer);
+      if (hasPtr('Lock') && hasPtr('Unlock')) return [t.name];
+      const fields = idx.structs.get(t.name);
+      if (fields) {
+        for (const f of fields) {
+          const p = lockPath(f.type, idx, seen);
+          if (p) return [t.name, ...p];
+        }
+        return undefined;
+      }
+      const under = idx.namedTypes.get(t.name);
+      if (under) {
+        const p = lockPath(under, idx, seen);
+        if (p) return [t.name, ...p];
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
