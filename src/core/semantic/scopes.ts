@@ -105,9 +105,17 @@ function collect(scope: Node, m: Map<string, Decl[]>): void {
     case 'block':
     case 'expression_case':
     case 'default_case':
-    case 'type_case':
-      for (const s of statementsOf(scope)) declareStatement(s, scope, m, false);
+    case 'type_case': {
+      // A function's parameters live in the same block as its body's top level: `x, y := …` there
+      // reuses a parameter x rather than declaring a new one.
+      const fn = scope.parent;
+      const reused = new Set<string>();
+      if (fn && scope.type === 'block' && field(fn, 'body')?.id === scope.id) {
+        for (const [name] of paramsOf(fn)) reused.add(name);
+      }
+      for (const s of statementsOf(scope)) declareStatement(s, scope, m, false, reused);
       return;
+    }
     case 'communication_case': {
       const comm = field(scope, 'communication');
       if (comm?.type === 'receive_statement' && hasToken(comm, ':=')) {
@@ -180,7 +188,13 @@ function declareParams(list: Node, kind: DeclKind, scope: Node, m: Map<string, D
 }
 
 /** Declarations made by one statement (or top-level declaration) into scope m. */
-function declareStatement(s: Node, scope: Node, m: Map<string, Decl[]>, pkg: boolean): void {
+function paramsOf(fn: Node): Map<string, Decl[]> {
+  const m = new Map<string, Decl[]>();
+  if (fn.type === 'function_declaration' || fn.type === 'method_declaration' || fn.type === 'func_literal') collect(fn, m);
+  return m;
+}
+
+function declareStatement(s: Node, scope: Node, m: Map<string, Decl[]>, pkg: boolean, reused: ReadonlySet<string> = new Set()): void {
   const visible = pkg ? -1 : s.endIndex;
   switch (s.type) {
     case 'short_var_declaration': {
@@ -189,7 +203,7 @@ function declareStatement(s: Node, scope: Node, m: Map<string, Decl[]>, pkg: boo
       left.forEach((id, i) => {
         if (id.type !== 'identifier') return;
         // `a, err := f()` reuses err when this scope already declares it.
-        if ((m.get(id.text) ?? []).some((d) => d.scope.id === scope.id)) return;
+        if ((m.get(id.text) ?? []).some((d) => d.scope.id === scope.id) || reused.has(id.text)) return;
         const d = mk(id, 'var', s, scope, visible, null, left.length === right.length ? (right[i] ?? null) : null);
         add(m, right.length === 1 && left.length > 1 ? { ...d, tupleCall: { call: right[0]!, index: i } } : d);
       });

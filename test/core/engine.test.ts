@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { createAnalyzer } from '../../src/core/analyzer';
+import { defineRule } from '../../src/core/rule';
+import { buildConstraintVersion, effectiveGoVersion, goModVersion } from '../../src/core/go-version';
+import { parseConfigText } from '../../src/core/config';
+import { allRules } from '../../src/rules';
+import { analyzer } from '../harness/engine';
+
+const init = () => ({
+  runtimeWasm: readFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm')),
+  goWasm: readFileSync(require.resolve('tree-sitter-go/tree-sitter-go.wasm')),
+});
+
+const WG = `package a
+
+import "sync"
+
+func f() {
+	var wg sync.WaitGroup
+	go func() {
+		wg.Add(1) //gopitfalls:ignore waitgroup-add-in-goroutine counted elsewhere on purpose
+		wg.Done()
+	}()
+	wg.Wait()
+}
+`;
+
+test('a rule that throws yields one internal-error and the others still report', async () => {
+  const boom = defineRule({ id: 'boom-rule', visit: { call_expression: () => { throw new Error('kaboom'); } } });
+  const real = allRules.find((r) => r.id === 'waitgroup-add-in-goroutine')!;
+  const a = await createAnalyzer(init(), [boom, real]);
+  const text = WG.replace(/ \/\/gopitfalls:ignore.*/, '');
+  const [res] = a.analyzePackage({ files: [{ path: 'a.go', text }] });
+  const ids = res!.findings.map((f) => f.ruleId);
+  assert.deepEqual(ids.filter((i) => i === 'internal-error').length, 1);
+  assert.ok(ids.includes('waitgroup-add-in-goroutine'));
+  assert.match(res!.findings.find((f) => f.ruleId === 'internal-error')!.message, /boom-rule.*kaboom/);
+});
+
+test('ignore directives suppress, and malformed or unused ones are reported', async () => {
+  const a = await analyzer();
+  const [ok] = a.analyzePackage({ files: [{ path: 'a.go', text: WG }] });
+  assert.deepEqual(ok!.findings.map((f) => f.ruleId), []);
+
+  const noReason = WG.replace(' counted elsewhere on purpose', '');
+  const [r1] = a.analyzePackage({ files: [{ path: 'a.go', text: noReason }] });
+  assert.deepEqual(r1!.findings.map((f) => f.ruleId).sort(), ['malformed-ignore', 'waitgroup-add-in-goroutine']);
+
+  const unknown = WG.replace('ignore waitgroup-add-in-goroutine', 'ignore no-such-rule');
+  const [r2] = a.analyzePackage({ files: [{ path: 'a.go', text: unknown }] });
+  assert.ok(r2!.findings.some((f) => f.ruleId === 'malformed-ignore' && /no-such-rule/.test(f.message)));
+
+  const standalone = WG.replace('\t\twg.Add(1) //gopitfalls:ignore waitgroup-add-in-goroutine counted elsewhere on purpose', '\t\t//gopitfalls:ignore waitgroup-add-in-goroutine counted elsewhere on purpose\n\t\twg.Add(1)');
+  const [r3] = a.analyzePackage({ files: [{ path: 'a.go', text: standalone }] });
+  assert.deepEqual(r3!.findings.map((f) => f.ruleId), []);
+
+  const unused = WG.replace('wg.Add(1) //gopitfalls:ignore waitgroup-add-in-goroutine', 'wg.Done() //gopitfalls:ignore copied-lock');
+  const [r4] = a.analyzePackage({ files: [{ path: 'a.go', text: unused }] });
+  const u = r4!.findings.find((f) => f.ruleId === 'unused-ignore');
+  assert.ok(u, 'an ignore that suppresses nothing is reported');
+  assert.equal(u.unnecessary, true);
+
+  const fileIgnore = `//gopitfalls:file-ignore waitgroup-add-in-goroutine legacy code, tracked in #12\n${WG.replace(/ \/\/gopitfalls:ignore.*/, '')}`;
+  const [r5] = a.analyzePackage({ files: [{ path: 'a.go', text: fileIgnore }] });
+  assert.deepEqual(r5!.findings.map((f) => f.ruleId), []);
+});
+
+test('findings inside syntax errors are dropped; the rest of a broken file is analysed', async () => {
+  const a = await analyzer();
+  const text = WG.replace(/ \/\/gopitfalls:ignore.*/, '') + '\nfunc broken( {\n\tgo func() { wg.Add(1) }(\n';
+  const [res] = a.analyzePackage({ files: [{ path: 'a.go', text }] });
+  assert.ok(res!.syntaxErrors > 0);
+  const lines = res!.findings.map((f) => f.span.start.line);
+  assert.deepEqual(lines, [7]);
+});
+
+test('config turns rules off and overrides severity', async () => {
+  const a = await analyzer();
+  const text = WG.replace(/ \/\/gopitfalls:ignore.*/, '');
+  const [off] = a.analyzePackage({ files: [{ path: 'a.go', text }], config: { rules: { 'waitgroup-add-in-goroutine': 'off' }, exclude: [] } });
+  assert.equal(off!.findings.length, 0);
+  const [err] = a.analyzePackage({ files: [{ path: 'a.go', text }], config: { rules: { 'waitgroup-add-in-goroutine': 'error' }, exclude: [] } });
+  assert.equal(err!.findings[0]!.severity, 'error');
+});
+
+test('config files: bad JSON, wrong types, unknown keys and rule ids are reported', () => {
+  const known = new Set(['copied-lock']);
+  assert.match(parseConfigText('{', known).problems[0]!.message, /not valid JSON/);
+  const r = parseConfigText('{"rules":{"copied-lock":"loud","nope":"off"},"colour":1,"exclude":"x"}', known);
+  const msgs = r.problems.map((p) => p.message).join('\n');
+  assert.match(msgs, /copied-lock.*must be one of/);
+  assert.match(msgs, /unknown rule id "nope"/);
+  assert.match(msgs, /unknown key "colour"/);
+  assert.match(msgs, /"exclude" must be an array/);
+  assert.deepEqual(parseConfigText('{"rules":{"copied-lock":"error"}}', known).config.rules, { 'copied-lock': 'error' });
+});
+
+test('effective Go version: go.mod line raised by //go:build', () => {
+  assert.equal(goModVersion('module x\n\ngo 1.21.3\n'), 21);
+  assert.equal(goModVersion('module x\n'), undefined);
+  assert.equal(goModVersion('garbage ::: go 1.x'), undefined);
+  assert.equal(buildConstraintVersion('//go:build go1.22 && linux\n\npackage a'), 22);
+  assert.equal(buildConstraintVersion('//go:build !go1.22\n\npackage a'), undefined);
+  assert.equal(buildConstraintVersion('//go:build go1.22 || go1.23\n'), undefined);
+  assert.equal(effectiveGoVersion(20, '//go:build go1.23\n\npackage a'), 23);
+  assert.equal(effectiveGoVersion(24, '//go:build go1.21\n\npackage a'), 24);
+});
+
+test('positions are 0-based UTF-16 lines and characters', async () => {
+  const a = await analyzer();
+  const text = WG.replace(/ \/\/gopitfalls:ignore.*/, '').replace('var wg sync.WaitGroup', 'var wg sync.WaitGroup // héllo 😀');
+  const withEmoji = text.replace('\t\twg.Add(1)', '\t\t/*😀*/ wg.Add(1)');
+  const [res] = a.analyzePackage({ files: [{ path: 'a.go', text: withEmoji }] });
+  const f = res!.findings[0]!;
+  assert.equal(f.span.start.line, 7);
+  assert.equal(f.span.start.character, 2 + '/*😀*/ '.length);
+  assert.equal(withEmoji.slice(f.span.start.offset, f.span.end.offset), 'wg.Add(1)');
+});

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import type { Node } from 'web-tree-sitter';
+import { GoParser, loadGo } from '../../src/core/parser';
+import { FileSemantics } from '../../src/core/semantic/file';
+import { collectImports } from '../../src/core/semantic/imports';
+import { indexFile, lockPath, mergeIndexes } from '../../src/core/semantic/package-index';
+import { typeString } from '../../src/core/semantic/types';
+import { walk } from '../../src/core/semantic/nodes';
+
+async function parse(text: string) {
+  const lang = await loadGo({
+    runtimeWasm: readFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm')),
+    goWasm: readFileSync(require.resolve('tree-sitter-go/tree-sitter-go.wasm')),
+  });
+  return new GoParser(lang).parse(text);
+}
+
+function find(root: Node, pred: (n: Node) => boolean): Node {
+  let hit: Node | undefined;
+  walk(root, (n) => {
+    if (!hit && pred(n)) hit = n;
+    return !hit;
+  });
+  assert.ok(hit);
+  return hit;
+}
+
+const SRC = `package p
+
+import (
+	s "sync"
+	. "time"
+	_ "embed"
+	"golang.org/x/sync/errgroup"
+	atom "sync/atomic"
+)
+
+type Inner struct{ mu s.RWMutex }
+type Outer struct {
+	Inner
+	n atom.Int64
+}
+type NoCopy struct{}
+func (*NoCopy) Lock()   {}
+func (*NoCopy) Unlock() {}
+type Holder struct{ _ NoCopy }
+type Safe struct{ mu *s.Mutex; v atom.Value }
+
+func mk() Outer { return Outer{} }
+
+func f(o *Outer, xs []Inner) {
+	a := *o
+	b := mk()
+	c := &s.WaitGroup{}
+	d := new(s.Mutex)
+	var e Holder
+	for _, v := range xs {
+		_ = v
+	}
+	_, _, _, _, _ = a, b, c, d, e
+	var g errgroup.Group
+	_ = g
+	_ = Second
+}
+`;
+
+test('imports: renamed, dot and blank imports', async () => {
+  const tree = await parse(SRC);
+  const imp = collectImports(tree.rootNode);
+  assert.equal(imp.byName.get('s'), 'sync');
+  assert.equal(imp.byName.get('atom'), 'sync/atomic');
+  assert.equal(imp.byName.get('errgroup'), 'golang.org/x/sync/errgroup');
+  assert.ok(imp.dot.has('time'));
+  assert.ok(!imp.byName.has('_') && imp.paths.has('embed'));
+  tree.delete();
+});
+
+test('declared types and lock paths through the package index', async () => {
+  const tree = await parse(SRC);
+  const idx = mergeIndexes([indexFile(tree.rootNode)]);
+  const sem = new FileSemantics(tree.rootNode, idx);
+  const typeOfUse = (name: string) => {
+    const use = find(tree.rootNode, (n) => n.type === 'identifier' && n.text === name && n.parent?.type === 'expression_list' && n.parent.parent?.type === 'assignment_statement');
+    return sem.typeOf(use);
+  };
+  assert.equal(typeString(typeOfUse('a')!), 'Outer');
+  assert.equal(typeString(typeOfUse('b')!), 'Outer');
+  assert.equal(typeString(typeOfUse('c')!), '*sync.WaitGroup');
+  assert.equal(typeString(typeOfUse('d')!), '*sync.Mutex');
+  assert.deepEqual(lockPath(typeOfUse('a')!, idx), ['Outer', 'Inner', 'sync.RWMutex']);
+  assert.deepEqual(lockPath(typeOfUse('e')!, idx), ['Holder', 'NoCopy']);
+  assert.equal(lockPath(typeOfUse('c')!, idx), undefined, 'a pointer is not a lock');
+  assert.equal(lockPath({ k: 'named', pkg: '', name: 'Safe' }, idx), undefined, 'pointer field and atomic.Value are not locks');
+  const v = find(tree.rootNode, (n) => n.type === 'identifier' && n.text === 'v' && n.parent?.type === 'assignment_statement' === false && n.parent?.parent?.type === 'assignment_statement');
+  assert.equal(typeString(sem.typeOf(v)!), 'Inner', 'range value variable of []Inner');
+  tree.delete();
+});
+
+test('scopes: shadowing and := reuse', async () => {
+  const tree = await parse(`package p
+func f(x int) {
+	x, y := 1, 2
+	{
+		x := "s"
+		_ = x
+	}
+	_ = x
+	_ = y
+}
+`);
+  const sem = new FileSemantics(tree.rootNode, mergeIndexes([indexFile(tree.rootNode)]));
+  const uses: Node[] = [];
+  walk(tree.rootNode, (n) => {
+    if (n.type === 'identifier' && n.text === 'x' && n.parent?.parent?.type === 'assignment_statement') uses.push(n);
+    return true;
+  });
+  assert.equal(uses.length, 2);
+  assert.equal(sem.resolve(uses[0]!)!.kind, 'var', 'inner x is the block-local string');
+  assert.equal(sem.resolve(uses[1]!)!.kind, 'param', 'x := reuses the parameter x in the same scope');
+  tree.delete();
+});
