@@ -48,7 +48,7 @@ export default defineRule({
       const fn = field(call, 'function');
       if (!fn) return;
       const text = fn.text;
-      if (['len', 'cap', 'new', 'make', 'unsafe.Sizeof', 'unsafe.Offsetof', 'unsafe.Alignof'].includes(text)) return;
+      if (isExemptCallee(fn, ctx)) return;
       if (fn.type === 'func_literal' || fn.type.endsWith('_type')) return;
       for (const a of callArgs(call)) {
         const path = copiedLock(a, ctx);
@@ -57,22 +57,25 @@ export default defineRule({
     },
     literal_value(lit, ctx) {
       for (const el of namedChildren(lit)) {
-        const v = el.type === 'keyed_element' ? el.namedChild(el.namedChildCount - 1) : el.type === 'literal_element' ? el.namedChild(0) : null;
-        if (!v) continue;
+        let v = el.type === 'keyed_element' ? el.namedChild(el.namedChildCount - 1) : el;
+        if (v?.type === 'literal_element') v = v.namedChild(0);
+        if (!v || v.type === 'literal_value') continue;
         const path = copiedLock(v, ctx);
         if (path) ctx.report({ node: v, message: `literal copies lock value from ${v.text}: ${path}` });
       }
     },
     range_clause(rc, ctx) {
-      const left = namedChildren(field(rc, 'left'));
-      const value = left[1];
       const right = field(rc, 'right');
-      if (!value || value.text === '_' || !right) return;
-      let t = ctx.sem.typeOf(right);
+      let t = right ? ctx.sem.typeOf(right) : undefined;
       if (t?.k === 'pointer' && t.elem.k === 'array') t = t.elem;
-      const elem = t && (t.k === 'slice' || t.k === 'array' || t.k === 'map') ? t.elem : undefined;
-      const path = elem && describe(elem, ctx);
-      if (path) ctx.report({ node: value, message: `range var ${value.text} copies lock: ${path}` });
+      if (!t) return;
+      namedChildren(field(rc, 'left')).forEach((v, i) => {
+        if (v.text === '_') return;
+        // key: map key or channel element (slice/array indexes are ints); value: the element.
+        const elem = i === 0 ? (t.k === 'map' ? t.key : t.k === 'chan' ? t.elem : undefined) : t.k === 'slice' || t.k === 'array' || t.k === 'map' ? t.elem : undefined;
+        const path = elem && describe(elem, ctx);
+        if (path) ctx.report({ node: v, message: `range var ${v.text} copies lock: ${path}` });
+      });
     },
   },
 });
@@ -97,6 +100,8 @@ function checkParams(list: Node | null, fname: string, ctx: RuleContext, receive
 function checkAssign(stmt: Node, ctx: RuleContext, what: string): void {
   const left = namedChildren(field(stmt, 'left'));
   const right = namedChildren(field(stmt, 'right'));
+  // `v, ok := m[k]` (also type assertions and receives): the first value is the copy.
+  if (left.length === 2 && right.length === 1) left.length = 1;
   if (left.length !== right.length) return;
   right.forEach((r, i) => {
     const path = copiedLock(r, ctx);
@@ -104,10 +109,25 @@ function checkAssign(stmt: Node, ctx: RuleContext, what: string): void {
   });
 }
 
+/**
+ * Builtins and unsafe functions that only look at a value's type or length do not copy it (go vet's
+ * exception) — as long as the names really are the builtins / the unsafe package, not shadowed.
+ */
+function isExemptCallee(fn: Node, ctx: RuleContext): boolean {
+  if (fn.type === 'identifier') {
+    if (['len', 'cap', 'new', 'make'].includes(fn.text)) return !ctx.sem.resolve(fn);
+    return ['Sizeof', 'Offsetof', 'Alignof'].includes(fn.text) && ctx.sem.imports.dot.has('unsafe') && !ctx.sem.resolve(fn);
+  }
+  if (fn.type !== 'selector_expression') return false;
+  const name = field(fn, 'field')?.text ?? '';
+  return ['Sizeof', 'Offsetof', 'Alignof'].includes(name) && ctx.sem.isPackage(field(fn, 'operand'), 'unsafe');
+}
+
 /** The lock path when evaluating expr copies a lock-bearing value; undefined otherwise. */
 function copiedLock(expr: Node, ctx: RuleContext): string | undefined {
   const e = unparen(expr);
   switch (e.type) {
+    case 'type_identifier': // `new(t)` with `new` shadowed: the argument parses as a type name
     case 'identifier': {
       if (e.text === '_' || e.text === 'nil') return undefined;
       const d = ctx.sem.resolve(e);

@@ -57,7 +57,7 @@ function check(stmt: Node, ctx: RuleContext): void {
   if (!body) return;
   const uses = usesOf(decl, body, cancel, ctx);
   const mentions = (n: Node | null) => !!n && uses.some((o) => o >= n.startIndex && o < n.endIndex);
-  const leak = new UnusedPathSearch(mentions, statement).run(body);
+  const leak = new UnusedPathSearch(mentions, statement, decl.kind === 'result').run(body);
   if (!leak) return;
   const atEnd = leak.id === body.id;
   const leakNode = atEnd ? (body.lastChild ?? body) : leak;

@@ -88,6 +88,7 @@ export class FileSemantics {
 
   private computeType(e: Node, depth: number): GoType | undefined {
     switch (e.type) {
+      case 'type_identifier':
       case 'identifier': {
         const d = this.resolve(e);
         if (d) return d.kind === 'func' || d.kind === 'type' ? undefined : this.declType(d, depth);

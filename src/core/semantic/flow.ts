@@ -37,9 +37,15 @@ export class UnusedPathSearch {
   /** The first return reached with v unused, or the function body itself for its closing brace. */
   leak: Node | null = null;
 
+  /**
+   * @param mentions whether a node mentions the variable
+   * @param start the statement after which the search begins
+   * @param nakedReturnUses a bare `return` uses the variable (it is a named result)
+   */
   constructor(
     private readonly mentions: (n: Node | null) => boolean,
     private readonly start: Node,
+    private readonly nakedReturnUses = false,
   ) {}
 
   /** Runs the search from just after `start` (a statement) to the end of its function. */
@@ -115,7 +121,7 @@ export class UnusedPathSearch {
   private stmt(s: Node): Out {
     switch (s.type) {
       case 'return_statement':
-        if (!this.mentions(s)) this.leak ??= s;
+        if (!this.mentions(s) && !(this.nakedReturnUses && s.namedChildCount === 0)) this.leak ??= s;
         return DEAD;
       case 'block':
         return this.list(statementsOf(s), 0);
@@ -141,8 +147,11 @@ export class UnusedPathSearch {
         for (const c of namedChildren(s)) {
           if (!c.type.endsWith('_case')) continue;
           if (c.type === 'default_case') hasDefault = true;
-          const o = this.list(statementsOf(c), 0);
-          normal ||= o.normal || o.brk;
+          const stmts = statementsOf(c);
+          const o = this.list(stmts, 0);
+          // `fallthrough` continues in the next case, which is analysed on its own: not an exit.
+          const fallsThrough = stmts[stmts.length - 1]?.type === 'fallthrough_statement';
+          normal ||= (o.normal && !fallsThrough) || o.brk;
           cont ||= o.cont;
         }
         return { normal: normal || !hasDefault, brk: false, cont };

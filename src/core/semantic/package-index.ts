@@ -38,10 +38,25 @@ export interface PackageIndex {
   funcs: Map<string, FuncInfo>;
   /** Package-level variables with a known type. */
   vars: Map<string, GoType>;
+  /**
+   * Types declared inside functions, consulted when no package-level type has the name (a local type
+   * is only visible in its function, so a clash between two functions' local types is possible but rare).
+   */
+  localStructs: Map<string, StructField[]>;
+  localNamedTypes: Map<string, GoType>;
 }
 
 export function emptyIndex(packageName = ''): PackageIndex {
-  return { packageName, structs: new Map(), namedTypes: new Map(), methods: new Map(), funcs: new Map(), vars: new Map() };
+  return {
+    packageName,
+    structs: new Map(),
+    namedTypes: new Map(),
+    methods: new Map(),
+    funcs: new Map(),
+    vars: new Map(),
+    localStructs: new Map(),
+    localNamedTypes: new Map(),
+  };
 }
 
 export function packageNameOf(root: Node): string {
@@ -55,14 +70,7 @@ export function indexFile(root: Node, imports: Imports = collectImports(root)): 
   for (const decl of namedChildren(root)) {
     switch (decl.type) {
       case 'type_declaration':
-        for (const spec of namedChildren(decl)) {
-          if (spec.type !== 'type_spec' && spec.type !== 'type_alias') continue;
-          const name = field(spec, 'name')?.text;
-          const type = field(spec, 'type');
-          if (!name || !type) continue;
-          if (type.type === 'struct_type') idx.structs.set(name, structFields(type, imports));
-          else idx.namedTypes.set(name, parseType(type, imports));
-        }
+        indexTypes(decl, imports, idx.structs, idx.namedTypes);
         break;
       case 'method_declaration': {
         const recv = namedChildren(field(decl, 'receiver')).find((p) => p.type === 'parameter_declaration');
@@ -101,7 +109,28 @@ export function indexFile(root: Node, imports: Imports = collectImports(root)): 
         break;
     }
   }
+  // Function-local type declarations.
+  for (const decl of namedChildren(root)) {
+    if (decl.type !== 'function_declaration' && decl.type !== 'method_declaration') continue;
+    const body = field(decl, 'body');
+    if (!body || !body.text.includes('type ')) continue;
+    walk(body, (n) => {
+      if (n.type === 'type_declaration') indexTypes(n, imports, idx.localStructs, idx.localNamedTypes);
+      return true;
+    });
+  }
   return idx;
+}
+
+function indexTypes(decl: Node, imports: Imports, structs: Map<string, StructField[]>, named: Map<string, GoType>): void {
+  for (const spec of namedChildren(decl)) {
+    if (spec.type !== 'type_spec' && spec.type !== 'type_alias') continue;
+    const name = field(spec, 'name')?.text;
+    const type = field(spec, 'type');
+    if (!name || !type || structs.has(name) || named.has(name)) continue;
+    if (type.type === 'struct_type') structs.set(name, structFields(type, imports));
+    else named.set(name, parseType(type, imports));
+  }
 }
 
 function varSpecs(decl: Node): Node[] {
@@ -148,6 +177,10 @@ export function mergeIndexes(parts: PackageIndex[]): PackageIndex {
     for (const [k, v] of p.funcs) if (!out.funcs.has(k)) out.funcs.set(k, v);
     for (const [k, v] of p.vars) if (!out.vars.has(k)) out.vars.set(k, v);
     for (const [k, v] of p.methods) out.methods.set(k, [...(out.methods.get(k) ?? []), ...v]);
+  }
+  for (const p of parts) {
+    for (const [k, v] of p.localStructs) if (!out.structs.has(k) && !out.namedTypes.has(k)) out.structs.set(k, v);
+    for (const [k, v] of p.localNamedTypes) if (!out.structs.has(k) && !out.namedTypes.has(k)) out.namedTypes.set(k, v);
   }
   return out;
 }
