@@ -1,6 +1,5 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../core/rule';
-import { isNoReturnCall } from '../core/semantic/flow';
 import { callArgs, enclosingFunction, field, FUNCTION_TYPES, namedChildren, statementsOf, unparen, walk, within } from '../core/semantic/nodes';
 import type { Decl } from '../core/semantic/scopes';
 
@@ -53,7 +52,11 @@ function check(id: Node, make: Node, ctx: RuleContext): void {
   // Pattern 1: a select receives from c and has another case that returns.
   for (const { kase, select } of u.selectRecvs) {
     const other = namedChildren(select).find(
-      (c) => (c.type === 'communication_case' || c.type === 'default_case') && c.id !== kase.id && endsFunction(statementsOf(c)),
+      (c) =>
+        (c.type === 'communication_case' || c.type === 'default_case') &&
+        c.id !== kase.id &&
+        endsWithReturn(statementsOf(c)) &&
+        !mentions(c, decl, ctx), // the case drains c (`<-done`) before returning: no leak
     );
     if (!other) continue;
     const multi = u.goStmts.some((g) => insideLoop(g, fn!));
@@ -162,11 +165,21 @@ function insideLoop(node: Node, fn: Node): boolean {
   return loopOf(node, fn) !== null;
 }
 
-function endsFunction(stmts: Node[]): boolean {
-  const last = stmts[stmts.length - 1];
-  if (!last) return false;
-  if (last.type === 'return_statement') return true;
-  return last.type === 'expression_statement' && isNoReturnCall(last.namedChild(0)!);
+/**
+ * Only a return abandons the sender while the program goes on. panic, os.Exit, log.Fatal and t.Fatal
+ * end the process or the test, where a blocked goroutine no longer matters.
+ */
+function endsWithReturn(stmts: Node[]): boolean {
+  return stmts[stmts.length - 1]?.type === 'return_statement';
+}
+
+function mentions(node: Node, decl: Decl, ctx: RuleContext): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (n.type === 'identifier' && n.text === decl.name && ctx.sem.resolve(n) === decl) found = true;
+    return !found;
+  });
+  return found;
 }
 
 function bufferFix(make: Node, capacity: string, name: string) {
