@@ -98,7 +98,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   );
   const ran = new Set(enabled.map((r) => r.id));
   const directives = parseDirectives(comments, file.text, lines);
-  const { kept, directiveFindings } = applySuppression(clean, directives, opts.knownRuleIds, ran);
+  const { kept, directiveFindings } = applySuppression(clean, directives, opts.knownRuleIds, ran, file.text);
   const all = [...kept, ...directiveFindings]
     .filter((f) => opts.config?.rules[f.ruleId] !== 'off')
     .map((f) => {

@@ -1,3 +1,4 @@
+import { deleteRange } from './edits';
 import type { LineMap } from './position';
 import type { Finding, Span } from './types';
 
@@ -55,6 +56,7 @@ export function applySuppression(
   directives: Directive[],
   knownRuleIds: ReadonlySet<string>,
   ranRuleIds: ReadonlySet<string>,
+  text: string,
 ): SuppressionOutcome {
   const directiveFindings: Finding[] = [];
   const valid: Directive[] = [];
@@ -88,7 +90,7 @@ export function applySuppression(
         {
           title: 'Remove the unused directive',
           safety: 'safe',
-          edits: [{ start: d.span.start.offset, end: d.span.end.offset, newText: '' }],
+          edits: [deleteRange(text, d.span.start.offset, d.span.end.offset)],
         },
       ],
       unnecessary: true,

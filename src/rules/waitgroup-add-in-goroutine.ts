@@ -3,7 +3,8 @@ import { defineRule, type RuleContext } from '../core/rule';
 import { PKG } from '../core/semantic/imports';
 import { callArgs, enclosingFunction, field, indentAt, lineStartOffset, namedChildren, selectorCall, statementsOf, unparen, walk, within } from '../core/semantic/nodes';
 import { isNamedOrPointer } from '../core/semantic/types';
-import type { Fix, TextEdit } from '../core/types';
+import { deleteRange } from '../core/edits';
+import type { Fix } from '../core/types';
 
 /**
  * `wg.Add` inside the goroutine it counts: Wait can run before the Add and return early.
@@ -101,7 +102,7 @@ function fixes(goStmt: Node, call: Node, lit: Node, add: Node, ctx: RuleContext)
   out.push({
     title: `Move ${outer}.Add before the go statement`,
     safety: 'safe',
-    edits: [{ start: goLineStart, end: goLineStart, newText: `${indent}${outer}${add.text.slice(selectorCall(add)!.operand.text.length)}\n` }, removeStatement(stmt, text)],
+    edits: [{ start: goLineStart, end: goLineStart, newText: `${indent}${outer}${add.text.slice(selectorCall(add)!.operand.text.length)}\n` }, deleteRange(text, stmt.startIndex, stmt.endIndex)],
   });
   // wg.Go (Go 1.25): `go func() { wg.Add(1); defer wg.Done(); … }()` → `wg.Go(func() { … })`.
   const recv = selectorCall(add)!.operand.text;
@@ -118,8 +119,8 @@ function fixes(goStmt: Node, call: Node, lit: Node, add: Node, ctx: RuleContext)
       safety: 'safe',
       edits: [
         { start: goStmt.startIndex, end: lit.startIndex, newText: `${recv}.Go(` },
-        removeStatement(stmt, text),
-        removeStatement(next, text),
+        deleteRange(text, stmt.startIndex, stmt.endIndex),
+        deleteRange(text, next.startIndex, next.endIndex),
         { start: lit.endIndex, end: call.endIndex, newText: ')' },
       ],
     });
@@ -162,18 +163,4 @@ function leftmost(sel: Node): Node | undefined {
   let n: Node | null = sel;
   while (n && n.type === 'selector_expression') n = field(n, 'operand');
   return n?.type === 'identifier' ? n : undefined;
-}
-
-/** Deletes a statement: its whole line when it stands alone, else the statement and a following `;`. */
-export function removeStatement(stmt: Node, text: string): TextEdit {
-  const ls = lineStartOffset(text, stmt.startIndex);
-  let le = text.indexOf('\n', stmt.endIndex);
-  if (le === -1) le = text.length;
-  if (text.slice(ls, stmt.startIndex).trim() === '' && text.slice(stmt.endIndex, le).trim() === '') {
-    return { start: ls, end: Math.min(le + 1, text.length), newText: '' };
-  }
-  let end = stmt.endIndex;
-  const m = /^\s*;?[ \t]*/.exec(text.slice(end));
-  if (m) end += m[0].length;
-  return { start: stmt.startIndex, end, newText: '' };
 }

@@ -118,3 +118,15 @@ test('positions are 0-based UTF-16 lines and characters', async () => {
   assert.equal(f.span.start.character, 2 + '/*😀*/ '.length);
   assert.equal(withEmoji.slice(f.span.start.offset, f.span.end.offset), 'wg.Add(1)');
 });
+
+test('deleteRange removes a lone line whole, a trailing comment with its blanks, an inline statement with its ;', async () => {
+  const { deleteRange } = await import('../../src/core/edits');
+  const apply = (t: string, s: string) => {
+    const i = t.indexOf(s);
+    const e = deleteRange(t, i, i + s.length);
+    return t.slice(0, e.start) + e.newText + t.slice(e.end);
+  };
+  assert.equal(apply('a\n\tx()\nb\n', 'x()'), 'a\nb\n');
+  assert.equal(apply('a\n\tx() // c\nb\n', '// c'), 'a\n\tx()\nb\n');
+  assert.equal(apply('go func() { x(); y() }()\n', 'x()'), 'go func() { y() }()\n');
+});
