@@ -22,6 +22,8 @@ export interface PackageRequest {
   /** Overrides the go.mod version (CLI --go-version): Go minor version, 1.22 → 22. */
   goVersion?: number;
   config?: Config;
+  /** Milliseconds one rule may spend on one file before it is stopped there (default 1000). */
+  ruleBudgetMs?: number;
   /** Run only these rules (CLI --rule). Unknown ids are the adapter's to report. */
   only?: string[];
 }

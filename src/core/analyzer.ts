@@ -50,7 +50,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
                 isTest: file.path.endsWith('_test.go'),
               },
               index,
-              { rules: selected, defaultSeverity, knownRuleIds: known, config: req.config },
+              { rules: selected, defaultSeverity, knownRuleIds: known, config: req.config, ruleBudgetMs: req.ruleBudgetMs },
             ),
           );
         }

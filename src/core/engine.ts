@@ -14,6 +14,10 @@ export interface RunOptions {
   defaultSeverity: (ruleId: string) => Severity;
   knownRuleIds: ReadonlySet<string>;
   config?: Config;
+  /** Milliseconds one rule may spend on one file before it is stopped there (default 1000). */
+  ruleBudgetMs?: number;
+  /** Clock, replaceable in tests. */
+  now?: () => number;
 }
 
 interface Dispatch {
@@ -52,6 +56,9 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     }
   }
 
+  const budget = opts.ruleBudgetMs ?? 1000;
+  const now = opts.now ?? (() => performance.now());
+  const spent = new Map<string, number>();
   const errors: Span[] = [];
   const comments: { start: number; end: number; text: string }[] = [];
   const cursor = root.walk();
@@ -71,11 +78,20 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
           const node = cursor.currentNode;
           for (const d of list) {
             if (failed.has(d.rule.id)) continue;
+            const t0 = now();
             try {
               d.visit(node, d.ctx);
             } catch (e) {
               failed.add(d.rule.id);
               findings.push(internalError(d.rule.id, e, node));
+            }
+            // A rule cannot be interrupted inside a call, but once its total for this file passes the
+            // budget it is stopped here, so one pathological file cannot freeze the editor.
+            const total = (spent.get(d.rule.id) ?? 0) + (now() - t0);
+            spent.set(d.rule.id, total);
+            if (total > budget && !failed.has(d.rule.id)) {
+              failed.add(d.rule.id);
+              findings.push(internalError(d.rule.id, new Error(`exceeded its time budget of ${budget} ms`), node));
             }
           }
         }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createAnalyzer } from '../../src/core/analyzer';
 import { defineRule } from '../../src/core/rule';
+import { deleteRange } from '../../src/core/edits';
 import { buildConstraintVersion, effectiveGoVersion, goModVersion } from '../../src/core/go-version';
 import { parseConfigText } from '../../src/core/config';
 import { allRules } from '../../src/rules';
@@ -119,8 +120,7 @@ test('positions are 0-based UTF-16 lines and characters', async () => {
   assert.equal(withEmoji.slice(f.span.start.offset, f.span.end.offset), 'wg.Add(1)');
 });
 
-test('deleteRange removes a lone line whole, a trailing comment with its blanks, an inline statement with its ;', async () => {
-  const { deleteRange } = await import('../../src/core/edits');
+test('deleteRange removes a lone line whole, a trailing comment with its blanks, an inline statement with its ;', () => {
   const apply = (t: string, s: string) => {
     const i = t.indexOf(s);
     const e = deleteRange(t, i, i + s.length);
@@ -129,4 +129,27 @@ test('deleteRange removes a lone line whole, a trailing comment with its blanks,
   assert.equal(apply('a\n\tx()\nb\n', 'x()'), 'a\nb\n');
   assert.equal(apply('a\n\tx() // c\nb\n', '// c'), 'a\n\tx()\nb\n');
   assert.equal(apply('go func() { x(); y() }()\n', 'x()'), 'go func() { y() }()\n');
+});
+
+test('a rule over its time budget is stopped for the file with an internal-error naming it', async () => {
+  let calls = 0;
+  const slow = defineRule({
+    id: 'slow-rule',
+    visit: {
+      call_expression: () => {
+        calls++;
+        const end = performance.now() + 30;
+        while (performance.now() < end) {
+          // busy: simulates a pathological rule
+        }
+      },
+    },
+  });
+  const a = await createAnalyzer(init(), [slow]);
+  const text = `package a\nfunc f() {\n${'\tg()\n'.repeat(20)}}\n`;
+  const [res] = a.analyzePackage({ files: [{ path: 'a.go', text }], ruleBudgetMs: 50 });
+  const errs = res!.findings.filter((f) => f.ruleId === 'internal-error');
+  assert.equal(errs.length, 1);
+  assert.match(errs[0]!.message, /slow-rule.*time budget of 50 ms/);
+  assert.ok(calls < 20, `the rule was stopped early (ran ${calls} of 20 calls)`);
 });
