@@ -28,6 +28,9 @@ const options = {
   external: ['vscode'],
   logLevel: 'warning',
   loader: { '.md': 'text' },
+  // An `import` would pick web-tree-sitter's ES module build, whose import.meta.url is empty in a CommonJS
+  // bundle (createRequire(undefined) then throws at Parser.init); its CommonJS build works as bundled.
+  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
 };
 if (watch) {
   const ctx = await esbuild.context(options);
