@@ -28,7 +28,32 @@ export interface PackageRequest {
   only?: string[];
 }
 
+/** Options for analysing one open document (the editor path). */
+export interface DocumentRequest {
+  /** The other .go files of the package (same directory and package clause), for the package index. */
+  siblings?: SourceInput[];
+  goMod?: string;
+  goVersion?: number;
+  config?: Config;
+  only?: string[];
+  ruleBudgetMs?: number;
+}
+
+/** An open document parsed incrementally; see Analyzer.openDocument. */
+export interface DocumentHandle {
+  readonly path: string;
+  readonly text: string;
+  /** Applies VS Code-style content changes (UTF-16 offsets) and re-parses incrementally. */
+  update(changes: readonly { rangeOffset: number; rangeLength: number; text: string }[]): void;
+  /** Replaces the whole text (full parse). */
+  reset(text: string): void;
+  analyze(request?: DocumentRequest): FileResult;
+  dispose(): void;
+}
+
 export interface Analyzer {
+  /** Opens a document for incremental parsing (the editor path). Dispose it when the editor closes it. */
+  openDocument(path: string, text: string): DocumentHandle;
   /** Ids of every rule the engine knows (detectors and engine findings). */
   readonly ruleIds: readonly string[];
   analyzePackage(request: PackageRequest): FileResult[];

@@ -1,15 +1,17 @@
 import type { Tree } from 'web-tree-sitter';
 import { allRules } from '../rules';
 import { ruleDocs } from '../generated/rule-docs';
-import type { Analyzer, AnalyzerInit, PackageRequest } from './analyzer-api';
+import type { Analyzer, AnalyzerInit, DocumentHandle, DocumentRequest, PackageRequest } from './analyzer-api';
+import type { Config } from './config';
+import { GoDocument } from './document';
 import { analyzeTree } from './engine';
 import { effectiveGoVersion, goModVersion } from './go-version';
 import { GoParser, loadGo } from './parser';
 import type { RuleDefinition } from './rule';
 import { indexFile, mergeIndexes, packageNameOf, type PackageIndex } from './semantic/package-index';
-import type { FileResult, Severity } from './types';
+import type { FileResult, Severity, SourceInput } from './types';
 
-export type { Analyzer, AnalyzerInit, PackageRequest } from './analyzer-api';
+export type { Analyzer, AnalyzerInit, DocumentHandle, DocumentRequest, PackageRequest } from './analyzer-api';
 
 /** Findings the engine itself produces; they have docs under rules/engine/. */
 export const ENGINE_RULE_IDS = ['internal-error', 'malformed-ignore', 'unused-ignore'] as const;
@@ -18,16 +20,64 @@ export function defaultSeverity(ruleId: string): Severity {
   return ruleDocs[ruleId]?.severity ?? 'warning';
 }
 
+/** How many sibling-file indexes the editor path keeps (plain data, a few KB each). */
+const SIBLING_CACHE_SIZE = 2000;
+
 export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDefinition[] = allRules): Promise<Analyzer> {
   const parser = new GoParser(await loadGo(init));
   const ruleIds = [...rules.map((r) => r.id), ...ENGINE_RULE_IDS];
   const known = new Set(ruleIds);
+  // Index of a sibling file by path, reused while its text is unchanged (LRU by insertion order).
+  const siblingIndexes = new Map<string, { text: string; index: PackageIndex }>();
+
+  const run = (
+    tree: Tree,
+    file: SourceInput,
+    index: PackageIndex,
+    o: { goMod?: string; goVersion?: number; config?: Config; only?: string[]; ruleBudgetMs?: number },
+  ): FileResult =>
+    analyzeTree(
+      tree,
+      {
+        path: file.path,
+        text: file.text,
+        goVersion: effectiveGoVersion(o.goVersion ?? goModVersion(o.goMod), file.text),
+        packageName: packageNameOf(tree.rootNode),
+        isTest: file.path.endsWith('_test.go'),
+      },
+      index,
+      {
+        rules: o.only ? rules.filter((r) => o.only!.includes(r.id)) : rules,
+        defaultSeverity,
+        knownRuleIds: known,
+        config: o.config,
+        ruleBudgetMs: o.ruleBudgetMs,
+      },
+    );
+
+  const siblingIndex = (f: SourceInput): PackageIndex => {
+    const hit = siblingIndexes.get(f.path);
+    if (hit && hit.text === f.text) {
+      siblingIndexes.delete(f.path);
+      siblingIndexes.set(f.path, hit);
+      return hit.index;
+    }
+    const tree = parser.parse(f.text);
+    try {
+      const index = indexFile(tree.rootNode);
+      siblingIndexes.delete(f.path);
+      siblingIndexes.set(f.path, { text: f.text, index });
+      while (siblingIndexes.size > SIBLING_CACHE_SIZE) siblingIndexes.delete(siblingIndexes.keys().next().value!);
+      return index;
+    } finally {
+      tree.delete();
+    }
+  };
+
   return {
     ruleIds,
     analyzePackage(req: PackageRequest): FileResult[] {
       const targets = new Set(req.targets ?? req.files.map((f) => f.path));
-      const moduleVersion = req.goVersion ?? goModVersion(req.goMod);
-      const selected = req.only ? rules.filter((r) => req.only!.includes(r.id)) : rules;
       const trees: Tree[] = [];
       try {
         const parsed = req.files.map((f) => {
@@ -35,31 +85,31 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
           trees.push(tree);
           return { file: f, tree };
         });
-        const index: PackageIndex = mergeIndexes(parsed.map((p) => indexFile(p.tree.rootNode)));
-        const results: FileResult[] = [];
-        for (const { file, tree } of parsed) {
-          if (!targets.has(file.path)) continue;
-          results.push(
-            analyzeTree(
-              tree,
-              {
-                path: file.path,
-                text: file.text,
-                goVersion: effectiveGoVersion(moduleVersion, file.text),
-                packageName: packageNameOf(tree.rootNode),
-                isTest: file.path.endsWith('_test.go'),
-              },
-              index,
-              { rules: selected, defaultSeverity, knownRuleIds: known, config: req.config, ruleBudgetMs: req.ruleBudgetMs },
-            ),
-          );
-        }
-        return results;
+        const index = mergeIndexes(parsed.map((p) => indexFile(p.tree.rootNode)));
+        return parsed.filter((p) => targets.has(p.file.path)).map((p) => run(p.tree, p.file, index, req));
       } finally {
         for (const t of trees) t.delete();
       }
     },
+    openDocument(path: string, text: string): DocumentHandle {
+      const doc = new GoDocument(parser, text);
+      return {
+        path,
+        get text() {
+          return doc.text;
+        },
+        update: (changes) => doc.update(changes),
+        reset: (t) => doc.reset(t),
+        analyze(req: DocumentRequest = {}): FileResult {
+          const own = indexFile(doc.tree.rootNode);
+          const siblings = (req.siblings ?? []).filter((s) => s.path !== path).map(siblingIndex);
+          return run(doc.tree, { path, text: doc.text }, mergeIndexes([own, ...siblings]), req);
+        },
+        dispose: () => doc.dispose(),
+      };
+    },
     dispose() {
+      siblingIndexes.clear();
       parser.delete();
     },
   };

@@ -1,0 +1,91 @@
+import { Edit, type Tree } from 'web-tree-sitter';
+import type { GoParser } from './parser';
+
+/** A change as VS Code reports it: replace text[rangeOffset, rangeOffset + rangeLength) with text. */
+export interface ContentChange {
+  rangeOffset: number;
+  rangeLength: number;
+  text: string;
+}
+
+/**
+ * An open document's text and syntax tree, kept current by incremental re-parsing: each change is
+ * applied to the text and to the old tree (`tree.edit`), and tree-sitter re-parses only what changed.
+ * Offsets and columns are UTF-16, as VS Code and web-tree-sitter both use.
+ */
+export class GoDocument {
+  private textValue: string;
+  private treeValue: Tree;
+  private disposed = false;
+
+  constructor(
+    private readonly parser: GoParser,
+    text: string,
+  ) {
+    this.textValue = text;
+    this.treeValue = parser.parse(text);
+  }
+
+  get text(): string {
+    return this.textValue;
+  }
+
+  get tree(): Tree {
+    if (this.disposed) throw new Error('document is disposed');
+    return this.treeValue;
+  }
+
+  /** Applies changes in order (each against the text left by the previous one), then re-parses once. */
+  update(changes: readonly ContentChange[]): void {
+    if (this.disposed) throw new Error('document is disposed');
+    let text = this.textValue;
+    for (const c of changes) {
+      const start = clamp(c.rangeOffset, 0, text.length);
+      const oldEnd = clamp(c.rangeOffset + c.rangeLength, start, text.length);
+      const next = text.slice(0, start) + c.text + text.slice(oldEnd);
+      const newEnd = start + c.text.length;
+      this.treeValue.edit(new Edit({
+        startIndex: start,
+        oldEndIndex: oldEnd,
+        newEndIndex: newEnd,
+        startPosition: point(text, start),
+        oldEndPosition: point(text, oldEnd),
+        newEndPosition: point(next, newEnd),
+        }),
+      );
+      text = next;
+    }
+    const old = this.treeValue;
+    this.treeValue = this.parser.parse(text, old);
+    old.delete();
+    this.textValue = text;
+  }
+
+  /** Replaces the whole text (e.g. after a reload from disk): a full parse. */
+  reset(text: string): void {
+    const old = this.treeValue;
+    this.treeValue = this.parser.parse(text);
+    old.delete();
+    this.textValue = text;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.treeValue.delete();
+  }
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, n));
+}
+
+function point(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzer } from '../harness/engine';
+
+const BASE = `package a
+
+import "sync"
+
+// héllo 😀 — non-ASCII before the edits, so UTF-16 and byte offsets differ
+func f() {
+	var wg sync.WaitGroup
+	go func() {
+		defer wg.Done()
+	}()
+	wg.Wait()
+}
+`;
+
+test('incremental edits give the same findings as a fresh parse, and track the text', async () => {
+  const a = await analyzer();
+  const doc = a.openDocument('a.go', BASE);
+  try {
+    assert.equal(doc.analyze().findings.length, 0);
+    // Type "wg.Add(1)\n\t\t" one character at a time inside the goroutine, as an editor would.
+    const at = BASE.indexOf('defer wg.Done()');
+    const typed = 'wg.Add(1)\n\t\t';
+    for (let i = 0; i < typed.length; i++) doc.update([{ rangeOffset: at + i, rangeLength: 0, text: typed[i]! }]);
+    const expected = BASE.slice(0, at) + typed + BASE.slice(at);
+    assert.equal(doc.text, expected);
+    const inc = doc.analyze();
+    const [full] = a.analyzePackage({ files: [{ path: 'a.go', text: expected }] });
+    assert.deepEqual(inc.findings, full!.findings);
+    assert.equal(inc.findings[0]?.ruleId, 'waitgroup-add-in-goroutine');
+    // Delete it again with one replacement edit.
+    doc.update([{ rangeOffset: at, rangeLength: typed.length, text: '' }]);
+    assert.equal(doc.text, BASE);
+    assert.equal(doc.analyze().findings.length, 0);
+  } finally {
+    doc.dispose();
+  }
+});
+
+test('the package index comes from siblings, and a changed sibling is re-indexed', async () => {
+  const a = await analyzer();
+  const main = 'package a\n\nfunc (s Stats) Get() int { return 0 }\n';
+  const doc = a.openDocument('a.go', main);
+  try {
+    const withLock = { path: 'b.go', text: 'package a\n\nimport "sync"\n\ntype Stats struct{ mu sync.Mutex }\n' };
+    assert.equal(doc.analyze({ siblings: [withLock] }).findings[0]?.ruleId, 'copied-lock');
+    const noLock = { path: 'b.go', text: 'package a\n\ntype Stats struct{ n int }\n' };
+    assert.equal(doc.analyze({ siblings: [noLock] }).findings.length, 0);
+  } finally {
+    doc.dispose();
+  }
+});
