@@ -29,10 +29,11 @@ export interface Report {
   ruleIds: readonly string[];
 }
 
-/** A path as shown to the user: relative to cwd when under it or near it, "/"-separated. */
+/** A path as shown to the user: relative to cwd and "/"-separated when under cwd, else absolute. */
 export function displayPath(cwd: string, abs: string): string {
   if (!isAbsolute(abs)) return abs;
   const rel = relative(cwd, abs);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return abs;
   return (rel || '.').split(sep).join('/');
 }
 

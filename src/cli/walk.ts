@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from '
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { findRepoRoot } from '../node/git';
+import { displayPath } from './report';
 import { describeError, isGoSourceName } from '../node/package-files';
 
 /** Directories a walk does not enter unless a path names them: the go tool's own rules plus node_modules. */
@@ -96,7 +97,7 @@ export function collectGoFiles(paths: readonly string[], cwd: string): WalkResul
     seenFiles.add(real);
     result.files.push(path);
   };
-  const display = (path: string) => relative(cwd, path) || '.';
+  const display = (path: string) => displayPath(cwd, path);
 
   const walk = (dir: string, levels: IgnoreLevel[], ancestry: Set<string>) => {
     let real: string;

@@ -7,7 +7,8 @@ import { formatGithub } from '../../src/cli/formatters/github';
 import { formatJson } from '../../src/cli/formatters/json';
 import { formatSarif } from '../../src/cli/formatters/sarif';
 import { formatText } from '../../src/cli/formatters/text';
-import type { Report } from '../../src/cli/report';
+import { displayPath, type Report } from '../../src/cli/report';
+import { ruleDocs } from '../../src/generated/rule-docs';
 import type { Finding, Span } from '../../src/core/types';
 
 const span = (l1: number, c1: number, l2: number, c2: number): Span => ({
@@ -187,8 +188,6 @@ test('sarif: a path outside the working directory is an absolute file URI', () =
   assert.deepEqual(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation, { uri: 'file:///work/other/a.go' });
 });
 
-import { ruleDocs } from '../../src/generated/rule-docs';
-
 test('sarif: each documented rule carries its title, summary, help and default level', { skip: Object.keys(ruleDocs).length === 0 && 'no rule docs generated yet' }, () => {
   const r = report();
   r.ruleIds = Object.keys(ruleDocs).sort();
@@ -202,4 +201,12 @@ test('sarif: each documented rule carries its title, summary, help and default l
     assert.equal(rule.help.markdown, doc.markdown);
     assert.equal(rule.defaultConfiguration.level, { error: 'error', warning: 'warning', info: 'note' }[doc.severity]);
   }
+});
+
+test('displayPath: relative with "/" under the working directory, absolute elsewhere', () => {
+  assert.equal(displayPath('/w/p', '/w/p/a/b.go'), 'a/b.go');
+  assert.equal(displayPath('/w/p', '/w/p'), '.');
+  assert.equal(displayPath('/w/p', '/w/other/x.go'), '/w/other/x.go');
+  assert.equal(displayPath('/w/p', '/w/p/..x/y.go'), '..x/y.go');
+  assert.equal(displayPath('/w/p', '<stdin>'), '<stdin>');
 });
