@@ -94,7 +94,11 @@ async function analyse(o: CliOptions, io: CliIO, warn: (m: string) => void): Pro
       files = files.filter((f) => changed!.has(real(f)));
     }
     const byDir = new Map<string, string[]>();
-    for (const f of files) byDir.set(dirname(f), [...(byDir.get(dirname(f)) ?? []), f]);
+    for (const f of files) {
+      const list = byDir.get(dirname(f));
+      if (list) list.push(f);
+      else byDir.set(dirname(f), [f]);
+    }
     for (const [dir, targets] of [...byDir].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) jobs.push({ dir, targets, ...common });
   }
 
@@ -165,6 +169,11 @@ function nodeIO(): CliIO {
 }
 
 if (require.main === module) {
+  // `gopitfalls | head`: a closed pipe ends the run quietly instead of with a stack trace
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   run(process.argv.slice(2), nodeIO()).then(
     (code) => (process.exitCode = code),
     (e) => {
