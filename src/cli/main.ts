@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { excludeMatcher, loadConfigFile } from '../node/config-file';
