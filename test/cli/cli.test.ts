@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { VERSION } from '../../src/cli/meta';
 import { knownRuleIds } from '../../src/cli/rules-info';
 import { ruleDocs } from '../../src/generated/rule-docs';
-import { CLEAN, jsonFindings, runCli, tmpTree, withPackage, WG_BAD } from './helpers';
+import { CLEAN, jsonFindings, runCli, sarifErrors, sarifValid, tmpTree, withPackage, WG_BAD } from './helpers';
 
 const LOCKED = 'package a\n\nimport "sync"\n\ntype T struct{ mu sync.Mutex }\n';
 const COPIES = 'package a\n\nfunc f(t T) {}\n';
@@ -187,4 +187,97 @@ test('as a process (the bundle, dist/cli.js, with the WASM beside it)', { skip: 
   assert.equal(JSON.parse(r.stdout).findings.length, 20);
   const clean = sh([join(root, 'dist/cli.js'), 'p1'], dir);
   assert.deepEqual([clean.status, clean.stdout], [0, 'no findings in 2 files\n']);
+});
+
+const ALL_RULES = `package ex
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+type Stats struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (s Stats) Count() int { return s.n }
+
+func wait() {
+	var wg sync.WaitGroup
+	go func() {
+		wg.Add(1)
+		defer wg.Done()
+	}()
+	wg.Wait()
+}
+
+func loop(c chan int) {
+	for {
+		select {
+		case <-c:
+		case <-time.After(time.Second):
+			return
+		}
+	}
+}
+
+func ctxLeak() {
+	ctx, _ := context.WithTimeout(context.Background(), time.Second)
+	_ = ctx
+}
+
+func leak(ctx context.Context) int {
+	c := make(chan int)
+	go func() {
+		c <- 1
+	}()
+	select {
+	case v := <-c:
+		return v
+	case <-ctx.Done():
+		return 0
+	}
+}
+`;
+
+test('real findings of every rule give valid SARIF, and JSON/SARIF/github agree on positions', async () => {
+  const dir = tmpTree({ 'go.mod': 'module m\n\ngo 1.22\n', 'ex/all.go': ALL_RULES });
+  const json = await runCli(['--format', 'json'], { cwd: dir });
+  const found = jsonFindings(json.stdout);
+  assert.deepEqual(found.map((f) => f.split(' ')[1]).sort(), [
+    'copied-lock',
+    'leaky-unbuffered-result-channel',
+    'missing-defer-cancel',
+    'time-after-in-loop',
+    'waitgroup-add-in-goroutine',
+  ]);
+  const sarif = await runCli(['--format', 'sarif'], { cwd: dir });
+  assert.equal(sarif.code, 1);
+  const log = JSON.parse(sarif.stdout);
+  assert.ok(sarifValid(log), sarifErrors());
+  const fromSarif = log.runs[0].results.map(
+    (r: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }) => {
+      const p = r.locations[0]!.physicalLocation;
+      return `${p.artifactLocation.uri}:${p.region.startLine}:${p.region.startColumn} ${r.ruleId}`;
+    },
+  );
+  assert.deepEqual(fromSarif, found);
+  const gh = await runCli(['--format', 'github'], { cwd: dir });
+  const fromGithub = gh.stdout.trim().split('\n').map((l) => {
+    const m = /^::warning file=([^,]+),line=(\d+),col=(\d+),.*title=([^:]+)::/.exec(l)!;
+    return `${m[1]}:${m[2]}:${m[3]} ${m[4]}`;
+  });
+  assert.deepEqual(fromGithub, found);
+});
+
+test('columns are UTF-16 code units, 1-based', async () => {
+  // "𝒳" is two UTF-16 units (one code point, four UTF-8 bytes)
+  const text = WG_BAD.replace('\t\twg.Add(1)', '\t\t/*𝒳*/ wg.Add(1)');
+  const dir = tmpTree({ 'a.go': text });
+  const r = await runCli(['--format', 'json'], { cwd: dir });
+  const [f] = JSON.parse(r.stdout).findings;
+  assert.deepEqual([f.line, f.column, f.endColumn], [8, 3 + '/*𝒳*/ '.length, 3 + '/*𝒳*/ '.length + 'wg.Add(1)'.length]);
+  assert.equal('/*𝒳*/ '.length, 7);
 });

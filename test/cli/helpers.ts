@@ -1,7 +1,9 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after } from 'node:test';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import { run, type CliIO } from '../../src/cli/main';
 
 /** A Go file where waitgroup-add-in-goroutine fires once, on line 8 (wg.Add(1), column 3). */
@@ -70,4 +72,21 @@ export async function runCli(
 export function jsonFindings(stdout: string): string[] {
   const doc = JSON.parse(stdout) as { findings: { path: string; line: number; column: number; ruleId: string }[] };
   return doc.findings.map((f) => `${f.path}:${f.line}:${f.column} ${f.ruleId}`);
+}
+
+// The SARIF 2.1.0 schema as published (draft-04), from @microsoft/jest-sarif. unicodeRegExp is off: the
+// schema's language pattern has a stray ']' that only non-unicode regular expressions accept.
+const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+addFormats(ajv);
+const sarifSchema = ajv.compile(
+  JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')),
+);
+
+/** Whether a parsed log is valid SARIF 2.1.0 (a plain boolean: ajv's guard would narrow the log to unknown). */
+export function sarifValid(log: unknown): boolean {
+  return sarifSchema(log) as boolean;
+}
+
+export function sarifErrors(): string {
+  return ajv.errorsText(sarifSchema.errors);
 }
