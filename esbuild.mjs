@@ -11,6 +11,9 @@ const entries = [
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/cli/worker.ts', out: 'worker' },
   { in: 'src/vscode/extension.ts', out: 'extension' },
+  { in: 'src/node/engine.ts', out: 'engine' },
+  { in: 'src/bench/main.ts', out: 'bench' },
+  { in: 'src/bench/parse-floor-worker.ts', out: 'parse-floor-worker' },
 ].filter((e) => existsSync(e.in));
 
 mkdirSync('dist', { recursive: true });

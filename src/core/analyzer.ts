@@ -4,11 +4,12 @@ import { ruleDocs } from '../generated/rule-docs';
 import type { Analyzer, AnalyzerInit, DocumentHandle, DocumentRequest, PackageRequest } from './analyzer-api';
 import type { Config } from './config';
 import { GoDocument } from './document';
-import { analyzeTree } from './engine';
+import { analyzeTree, DeclCache } from './engine';
 import { effectiveGoVersion, goModVersion } from './go-version';
 import { GoParser, loadGo } from './parser';
 import type { RuleDefinition } from './rule';
-import { indexFile, mergeIndexes, packageNameOf, type PackageIndex } from './semantic/package-index';
+import { collectImports } from './semantic/imports';
+import { indexDecl, indexFile, indexFingerprint, mergeIndexes, packageNameOf, type PackageIndex } from './semantic/package-index';
 import type { FileResult, Severity, SourceInput } from './types';
 
 export type { Analyzer, AnalyzerInit, DocumentHandle, DocumentRequest, PackageRequest } from './analyzer-api';
@@ -28,13 +29,14 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
   const ruleIds = [...rules.map((r) => r.id), ...ENGINE_RULE_IDS];
   const known = new Set(ruleIds);
   // Index of a sibling file by path, reused while its text is unchanged (LRU by insertion order).
-  const siblingIndexes = new Map<string, { text: string; index: PackageIndex }>();
+  const siblingIndexes = new Map<string, { text: string; index: PackageIndex; fp: string }>();
 
   const run = (
     tree: Tree,
     file: SourceInput,
     index: PackageIndex,
     o: { goMod?: string; goVersion?: number; config?: Config; only?: string[]; ruleBudgetMs?: number },
+    cache?: { decls: DeclCache; context: string },
   ): FileResult =>
     analyzeTree(
       tree,
@@ -52,23 +54,26 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
         knownRuleIds: known,
         config: o.config,
         ruleBudgetMs: o.ruleBudgetMs,
+        cache: cache?.decls,
+        context: cache?.context,
       },
     );
 
-  const siblingIndex = (f: SourceInput): PackageIndex => {
+  const siblingIndex = (f: SourceInput): { index: PackageIndex; fp: string } => {
     const hit = siblingIndexes.get(f.path);
     if (hit && hit.text === f.text) {
       siblingIndexes.delete(f.path);
       siblingIndexes.set(f.path, hit);
-      return hit.index;
+      return hit;
     }
     const tree = parser.parse(f.text);
     try {
       const index = indexFile(tree.rootNode);
+      const entry = { text: f.text, index, fp: indexFingerprint(index) };
       siblingIndexes.delete(f.path);
-      siblingIndexes.set(f.path, { text: f.text, index });
+      siblingIndexes.set(f.path, entry);
       while (siblingIndexes.size > SIBLING_CACHE_SIZE) siblingIndexes.delete(siblingIndexes.keys().next().value!);
-      return index;
+      return entry;
     } finally {
       tree.delete();
     }
@@ -93,6 +98,9 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
     },
     openDocument(path: string, text: string): DocumentHandle {
       const doc = new GoDocument(parser, text);
+      // Editor path caches, both bounded by the document: each analysis keeps only what it used.
+      let declIndexes = new Map<string, { index: PackageIndex; fp: string }>();
+      const decls = new DeclCache();
       return {
         path,
         get text() {
@@ -101,9 +109,35 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
         update: (changes) => doc.update(changes),
         reset: (t) => doc.reset(t),
         analyze(req: DocumentRequest = {}): FileResult {
-          const own = indexFile(doc.tree.rootNode);
+          const root = doc.tree.rootNode;
+          const imports = collectImports(root);
+          const importsKey = JSON.stringify([[...imports.byName], [...imports.dot]]);
+          const next = new Map<string, { index: PackageIndex; fp: string }>();
+          for (let top = root.firstNamedChild; top; top = top.nextNamedSibling) {
+            if (!/declaration$/.test(top.type) || top.type === 'import_declaration') continue;
+            const key = `${importsKey}\0${top.text}`;
+            let e = declIndexes.get(key) ?? next.get(key);
+            if (!e) {
+              const index = indexDecl(top, imports);
+              e = { index, fp: indexFingerprint(index) };
+            }
+            next.set(key, e);
+          }
+          declIndexes = next;
           const siblings = (req.siblings ?? []).filter((s) => s.path !== path).map(siblingIndex);
-          return run(doc.tree, { path, text: doc.text }, mergeIndexes([own, ...siblings]), req);
+          const index = mergeIndexes([...[...next.values()].map((e) => e.index), ...siblings.map((e) => e.index)]);
+          index.packageName = packageNameOf(root);
+          // Everything outside a declaration that its findings may depend on.
+          const context = [
+            index.packageName,
+            effectiveGoVersion(req.goVersion ?? goModVersion(req.goMod), doc.text) ?? '',
+            JSON.stringify(req.config ?? null),
+            JSON.stringify(req.only ?? null),
+            importsKey,
+            ...[...next.values()].map((e) => e.fp),
+            ...siblings.map((e) => e.fp),
+          ].join('\u0001');
+          return run(doc.tree, { path, text: doc.text }, index, req, { decls, context });
         },
         dispose: () => doc.dispose(),
       };

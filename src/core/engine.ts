@@ -1,11 +1,11 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Config } from './config';
-import { LineMap, nodeSpan } from './position';
+import { LineMap } from './position';
 import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from './rule';
 import { FileSemantics } from './semantic/file';
 import type { PackageIndex } from './semantic/package-index';
 import { applySuppression, parseDirectives } from './suppress';
-import type { Finding, FileResult, Severity, Span } from './types';
+import type { Finding, FileResult, Severity, Span, TextEdit } from './types';
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -18,6 +18,36 @@ export interface RunOptions {
   ruleBudgetMs?: number;
   /** Clock, replaceable in tests. */
   now?: () => number;
+  /**
+   * Editor path: results per top-level declaration, reused while the declaration's text and the
+   * context (package index, imports, Go version, rules, config) are unchanged.
+   */
+  cache?: DeclCache;
+  /** Fingerprint of everything outside a declaration that its findings may depend on. */
+  context?: string;
+}
+
+/** Raw (pre-suppression) findings of one top-level declaration, with offsets relative to its start. */
+interface DeclResult {
+  findings: RawFinding[];
+  errors: [number, number][];
+  comments: { start: number; end: number; text: string }[];
+}
+
+/** A finding as rules report it, by offsets only (spans are computed at the end). */
+interface RawFinding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  start: number;
+  end: number;
+  related: { start: number; end: number; message: string }[];
+  fixes: { title: string; safety: 'safe' | 'unsafe'; edits: TextEdit[] }[];
+}
+
+export class DeclCache {
+  context = '';
+  entries = new Map<string, DeclResult>();
 }
 
 interface Dispatch {
@@ -28,18 +58,21 @@ interface Dispatch {
 
 /**
  * Runs every enabled rule over one parsed file in a single walk, then drops findings inside syntax
- * errors, applies ignore directives and the config, sorts and de-duplicates. A rule that throws is
- * stopped for this file and reported once as internal-error; the other rules go on.
+ * errors, applies ignore directives and the config, sorts and de-duplicates. A rule that throws (or runs
+ * past its time budget) is stopped for this file and reported once as internal-error; the others go on.
  */
 export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIndex, opts: RunOptions): FileResult {
   const root = tree.rootNode;
   const source: SourceFile = { ...file, root };
   const sem = new FileSemantics(root, index);
   const lines = new LineMap(file.text);
-  const findings: Finding[] = [];
-  const failed = new Set<string>();
   const enabled = opts.rules.filter((r) => opts.config?.rules[r.id] !== 'off');
+  const failed = new Set<string>();
+  const budget = opts.ruleBudgetMs ?? 1000;
+  const now = opts.now ?? (() => performance.now());
+  const spent = new Map<string, number>();
 
+  let bucket: RawFinding[] = [];
   const imports = enabled.some((r) => r.requiresImport) ? sem.imports.paths : undefined;
   const byType = new Map<string, Dispatch[]>();
   for (const rule of enabled) {
@@ -47,7 +80,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     const ctx: RuleContext = {
       file: source,
       sem,
-      report: (r: Report) => findings.push(toFinding(rule.id, r, opts.defaultSeverity(rule.id))),
+      report: (r: Report) => bucket.push(toRaw(rule.id, r, opts.defaultSeverity(rule.id))),
     };
     for (const [type, visit] of Object.entries(rule.visit)) {
       const list = byType.get(type) ?? [];
@@ -56,22 +89,85 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     }
   }
 
-  const budget = opts.ruleBudgetMs ?? 1000;
-  const now = opts.now ?? (() => performance.now());
-  const spent = new Map<string, number>();
-  const errors: Span[] = [];
+  const cache = opts.cache;
+  if (cache && cache.context !== opts.context) {
+    cache.context = opts.context ?? '';
+    cache.entries.clear();
+  }
+  const used = new Map<string, DeclResult>();
+  const raw: RawFinding[] = [];
+  const errors: [number, number][] = [];
   const comments: { start: number; end: number; text: string }[] = [];
-  const cursor = root.walk();
+  let cacheable = true;
+
+  // One top-level node at a time: reuse its cached result, or walk it.
+  for (let top = root.firstChild; top; top = top.nextSibling) {
+    const base = top.startIndex;
+    const key = cache ? top.text : '';
+    let result = cache ? (cache.entries.get(key) ?? used.get(key)) : undefined;
+    if (!result) {
+      bucket = [];
+      const errs: [number, number][] = [];
+      const coms: { start: number; end: number; text: string }[] = [];
+      const failedBefore = failed.size;
+      walkSubtree(top, byType, failed, errs, coms, budget, now, spent, () => bucket);
+      result = {
+        findings: bucket.map((f) => shift(f, -base)),
+        errors: errs.map(([s, e]) => [s - base, e - base]),
+        comments: coms.map((c) => ({ ...c, start: c.start - base, end: c.end - base })),
+      };
+      const inside = bucket.every((f) => f.start >= base && f.end <= top!.endIndex && f.related.every((r) => r.start >= base && r.end <= top!.endIndex));
+      if (failed.size !== failedBefore || !inside) cacheable = false;
+    }
+    if (cache) used.set(key, result);
+    for (const f of result.findings) raw.push(shift(f, base));
+    for (const [s, e] of result.errors) errors.push([s + base, e + base]);
+    for (const c of result.comments) comments.push({ ...c, start: c.start + base, end: c.end + base });
+  }
+  if (cache) {
+    // Keep only what this text has: the cache never outgrows the file.
+    cache.entries = cacheable ? used : new Map();
+  }
+
+  // Half-typed code: a finding that touches a syntax error says more about the parse than the code.
+  const clean = raw.filter((f) => f.ruleId === 'internal-error' || !errors.some(([s, e]) => s < f.end && f.start < e));
+  const findings = clean.map((f) => toFinding(f, lines));
+  const ran = new Set(enabled.map((r) => r.id));
+  const directives = parseDirectives(comments, file.text, lines);
+  const { kept, directiveFindings } = applySuppression(findings, directives, opts.knownRuleIds, ran, file.text);
+  const all = [...kept, ...directiveFindings]
+    .filter((f) => opts.config?.rules[f.ruleId] !== 'off')
+    .map((f) => {
+      const s = opts.config?.rules[f.ruleId];
+      return s && s !== 'off' ? { ...f, severity: s } : f;
+    });
+  return { path: file.path, findings: sortAndDedupe(all), syntaxErrors: errors.length };
+}
+
+function walkSubtree(
+  top: Node,
+  byType: Map<string, Dispatch[]>,
+  failed: Set<string>,
+  errors: [number, number][],
+  comments: { start: number; end: number; text: string }[],
+  budget: number,
+  now: () => number,
+  spent: Map<string, number>,
+  out: () => RawFinding[],
+): void {
+  const hasErrors = top.hasError || top.isMissing;
+  const cursor = top.walk();
   try {
     let descend = true;
+    let depth = 0;
     for (;;) {
       if (descend) {
         const type = cursor.nodeType;
         if (type === 'comment') {
           const n = cursor.currentNode;
           if (n.text.includes('gopitfalls:')) comments.push({ start: n.startIndex, end: n.endIndex, text: n.text });
-        } else if (type === 'ERROR' || cursor.currentNode.isMissing) {
-          errors.push(nodeSpan(cursor.currentNode));
+        } else if (hasErrors && (type === 'ERROR' || cursor.nodeIsMissing)) {
+          errors.push([cursor.startIndex, Math.max(cursor.endIndex, cursor.startIndex + 1)]);
         }
         const list = byType.get(type);
         if (list) {
@@ -83,7 +179,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
               d.visit(node, d.ctx);
             } catch (e) {
               failed.add(d.rule.id);
-              findings.push(internalError(d.rule.id, e, node));
+              out().push(internalError(d.rule.id, e, node));
             }
             // A rule cannot be interrupted inside a call, but once its total for this file passes the
             // budget it is stopped here, so one pathological file cannot freeze the editor.
@@ -91,58 +187,71 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
             spent.set(d.rule.id, total);
             if (total > budget && !failed.has(d.rule.id)) {
               failed.add(d.rule.id);
-              findings.push(internalError(d.rule.id, new Error(`exceeded its time budget of ${budget} ms`), node));
+              out().push(internalError(d.rule.id, new Error(`exceeded its time budget of ${budget} ms`), node));
             }
           }
         }
       }
-      if (descend && cursor.gotoFirstChild()) continue;
+      if (descend && cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      if (depth === 0) break;
       if (cursor.gotoNextSibling()) {
         descend = true;
         continue;
       }
       if (!cursor.gotoParent()) break;
+      depth--;
       descend = false;
     }
   } finally {
     cursor.delete();
   }
-
-  // Half-typed code: a finding that touches a syntax error says more about the parse than the code.
-  const clean = findings.filter(
-    (f) => f.ruleId === 'internal-error' || !errors.some((e) => e.start.offset < f.span.end.offset && f.span.start.offset < e.end.offset),
-  );
-  const ran = new Set(enabled.map((r) => r.id));
-  const directives = parseDirectives(comments, file.text, lines);
-  const { kept, directiveFindings } = applySuppression(clean, directives, opts.knownRuleIds, ran, file.text);
-  const all = [...kept, ...directiveFindings]
-    .filter((f) => opts.config?.rules[f.ruleId] !== 'off')
-    .map((f) => {
-      const s = opts.config?.rules[f.ruleId];
-      return s && s !== 'off' ? { ...f, severity: s } : f;
-    });
-  return { path: file.path, findings: sortAndDedupe(all), syntaxErrors: errors.length };
 }
 
-function toFinding(ruleId: string, r: Report, severity: Severity): Finding {
+function shift(f: RawFinding, by: number): RawFinding {
+  return {
+    ...f,
+    start: f.start + by,
+    end: f.end + by,
+    related: f.related.map((r) => ({ ...r, start: r.start + by, end: r.end + by })),
+    fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, start: e.start + by, end: e.end + by })) })),
+  };
+}
+
+function toRaw(ruleId: string, r: Report, severity: Severity): RawFinding {
   const sev = r.severity && RANK[r.severity] < RANK[severity] ? r.severity : severity;
   return {
     ruleId,
     severity: sev,
     message: r.message,
-    span: nodeSpan(r.node),
-    related: (r.related ?? []).map((x) => ({ span: nodeSpan(x.node), message: x.message })),
+    start: r.node.startIndex,
+    end: r.node.endIndex,
+    related: (r.related ?? []).map((x) => ({ start: x.node.startIndex, end: x.node.endIndex, message: x.message })),
     fixes: r.fixes ?? [],
   };
 }
 
-function internalError(ruleId: string, e: unknown, node: Node): Finding {
+function toFinding(f: RawFinding, lines: LineMap): Finding {
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    span: lines.span(f.start, f.end),
+    related: f.related.map((r) => ({ span: lines.span(r.start, r.end), message: r.message })),
+    fixes: f.fixes,
+  };
+}
+
+function internalError(ruleId: string, e: unknown, node: Node): RawFinding {
   const msg = e instanceof Error ? e.message : String(e);
   return {
     ruleId: 'internal-error',
     severity: 'error',
     message: `rule ${ruleId} failed on this file and was stopped for it: ${msg}`,
-    span: nodeSpan(node),
+    start: node.startIndex,
+    end: node.endIndex,
     related: [],
     fixes: [],
   };
@@ -164,3 +273,5 @@ export function sortAndDedupe(findings: Finding[]): Finding[] {
   }
   return out;
 }
+
+export type { Span };

@@ -61,7 +61,8 @@ function check(stmt: Node, ctx: RuleContext): void {
   if (!leak) return;
   const atEnd = leak.id === body.id;
   const leakNode = atEnd ? (body.lastChild ?? body) : leak;
-  const where = atEnd ? 'the end of the function' : `the return on line ${leak.startPosition.row + 1}`;
+  // No line numbers in the message: findings are cached per declaration and re-based when lines move.
+  const where = atEnd ? 'the end of the function' : 'a return below';
   ctx.report({
     node: cancel,
     message: `${cancel.text} is not called on every path; ${where} leaks the context from context.${ctor}`,

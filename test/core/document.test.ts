@@ -53,3 +53,34 @@ test('the package index comes from siblings, and a changed sibling is re-indexed
     doc.dispose();
   }
 });
+
+test('after random edits, cached incremental analysis always equals a fresh analysis', async () => {
+  const { readdirSync, readFileSync, existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const a = await analyzer();
+  const sources: string[] = [BASE, BASE.replace('defer wg.Done()', 'wg.Add(1)\n\t\tdefer wg.Done()')];
+  if (existsSync('test/fixtures')) {
+    for (const d of readdirSync('test/fixtures')) {
+      for (const f of readdirSync(join('test/fixtures', d)).filter((x) => x.endsWith('.go')).slice(0, 2)) sources.push(readFileSync(join('test/fixtures', d, f), 'utf8'));
+    }
+  }
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  const pieces = ['\n', '}', '{', ' ', 'x', 'wg.Add(1)\n', '//gopitfalls:ignore copied-lock why\n', 'return\n', '"', '(', '//go:build go1.25\n'];
+  for (const src of sources) {
+    const doc = a.openDocument('p.go', src);
+    try {
+      for (let i = 0; i < 40; i++) {
+        const t = doc.text;
+        const at = rand(t.length + 1);
+        const del = rand(3) === 0 ? rand(Math.min(8, t.length - at) + 1) : 0;
+        doc.update([{ rangeOffset: at, rangeLength: del, text: del && rand(2) ? '' : pieces[rand(pieces.length)]! }]);
+        const inc = doc.analyze({ goVersion: 21 });
+        const [fresh] = a.analyzePackage({ files: [{ path: 'p.go', text: doc.text }], goVersion: 21 });
+        assert.deepEqual(inc, fresh, `edit ${i} at ${at} diverged:\n${doc.text}`);
+      }
+    } finally {
+      doc.dispose();
+    }
+  }
+});

@@ -67,59 +67,69 @@ export function packageNameOf(root: Node): string {
 /** Index of one file's top-level declarations. */
 export function indexFile(root: Node, imports: Imports = collectImports(root)): PackageIndex {
   const idx = emptyIndex(packageNameOf(root));
-  for (const decl of namedChildren(root)) {
-    switch (decl.type) {
-      case 'type_declaration':
-        indexTypes(decl, imports, idx.structs, idx.namedTypes);
-        break;
-      case 'method_declaration': {
-        const recv = namedChildren(field(decl, 'receiver')).find((p) => p.type === 'parameter_declaration');
-        let t = recv ? field(recv, 'type') : null;
-        let pointer = false;
-        if (t?.type === 'pointer_type') {
-          pointer = true;
-          t = t.namedChild(0);
-        }
-        if (t?.type === 'generic_type') t = field(t, 'type');
-        const name = field(decl, 'name')?.text;
-        if (!t || !name) break;
+  for (const decl of namedChildren(root)) indexDecl(decl, imports, idx);
+  return idx;
+}
+
+/** Adds what one top-level declaration contributes (including types declared inside a function). */
+export function indexDecl(decl: Node, imports: Imports, idx: PackageIndex = emptyIndex()): PackageIndex {
+  switch (decl.type) {
+    case 'type_declaration':
+      indexTypes(decl, imports, idx.structs, idx.namedTypes);
+      break;
+    case 'method_declaration': {
+      const recv = namedChildren(field(decl, 'receiver')).find((p) => p.type === 'parameter_declaration');
+      let t = recv ? field(recv, 'type') : null;
+      let pointer = false;
+      if (t?.type === 'pointer_type') {
+        pointer = true;
+        t = t.namedChild(0);
+      }
+      if (t?.type === 'generic_type') t = field(t, 'type');
+      const name = field(decl, 'name')?.text;
+      if (t && name) {
         const list = idx.methods.get(t.text) ?? [];
         list.push({ name, pointer, results: resultTypes(field(decl, 'result'), imports) });
         idx.methods.set(t.text, list);
-        break;
       }
-      case 'function_declaration': {
-        const name = field(decl, 'name')?.text;
-        if (!name) break;
-        idx.funcs.set(name, funcInfo(decl, name, imports));
-        break;
+      break;
+    }
+    case 'function_declaration': {
+      const name = field(decl, 'name')?.text;
+      if (name) idx.funcs.set(name, funcInfo(decl, name, imports));
+      break;
+    }
+    case 'var_declaration':
+      for (const spec of varSpecs(decl)) {
+        const type = field(spec, 'type');
+        const values = namedChildren(field(spec, 'value'));
+        spec.childrenForFieldName('name').forEach((n, i) => {
+          if (!n) return;
+          let t: GoType | undefined = type ? parseType(type, imports) : undefined;
+          const v = values[i];
+          if (!t && v?.type === 'composite_literal') t = parseType(field(v, 'type'), imports);
+          if (t) idx.vars.set(n.text, t);
+        });
       }
-      case 'var_declaration':
-        for (const spec of varSpecs(decl)) {
-          const type = field(spec, 'type');
-          const values = namedChildren(field(spec, 'value'));
-          spec.childrenForFieldName('name').forEach((n, i) => {
-            if (!n) return;
-            let t: GoType | undefined = type ? parseType(type, imports) : undefined;
-            const v = values[i];
-            if (!t && v?.type === 'composite_literal') t = parseType(field(v, 'type'), imports);
-            if (t) idx.vars.set(n.text, t);
-          });
-        }
-        break;
+      break;
+  }
+  // Types declared inside a function body.
+  if (decl.type === 'function_declaration' || decl.type === 'method_declaration') {
+    const body = field(decl, 'body');
+    if (body && body.text.includes('type ')) {
+      walk(body, (n) => {
+        if (n.type === 'type_declaration') indexTypes(n, imports, idx.localStructs, idx.localNamedTypes);
+        return true;
+      });
     }
   }
-  // Function-local type declarations.
-  for (const decl of namedChildren(root)) {
-    if (decl.type !== 'function_declaration' && decl.type !== 'method_declaration') continue;
-    const body = field(decl, 'body');
-    if (!body || !body.text.includes('type ')) continue;
-    walk(body, (n) => {
-      if (n.type === 'type_declaration') indexTypes(n, imports, idx.localStructs, idx.localNamedTypes);
-      return true;
-    });
-  }
   return idx;
+}
+
+/** A stable text form of an index: equal fingerprints, equal indexes. */
+export function indexFingerprint(idx: PackageIndex): string {
+  const m = (x: Map<string, unknown>) => [...x].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([idx.packageName, m(idx.structs), m(idx.namedTypes), m(idx.methods), m(idx.funcs), m(idx.vars), m(idx.localStructs), m(idx.localNamedTypes)]);
 }
 
 function indexTypes(decl: Node, imports: Imports, structs: Map<string, StructField[]>, named: Map<string, GoType>): void {

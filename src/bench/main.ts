@@ -1,0 +1,170 @@
+/**
+ * npm run bench: prints numbers, asserts nothing.
+ * - throughput: the CLI over the real corpus vs parsing the same files with web-tree-sitter and doing
+ *   nothing else, on the same number of workers, in the same run (ratio = CLI / floor);
+ * - keystroke latency: 1,000 single-character edits on a 5,000-line file through the editor's path
+ *   (tree.edit + incremental re-parse + analysis), p50/p95/p99;
+ * - cold start: a fresh process from loading the engine bundle to the first findings of one file;
+ * - memory: peak RSS of the CLI over the corpus, RSS growth over 10,000 edits after a forced GC.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { createAnalyzer, readWasm } from '../node/engine';
+import { corpusFiles, countLines } from './corpus';
+
+const dist = __dirname;
+const args = process.argv.slice(2);
+const only = (name: string) => args.length === 0 || args.includes(name);
+const rows: [string, string][] = [];
+const row = (k: string, v: string) => {
+  rows.push([k, v]);
+  console.log(`${k.padEnd(44)} ${v}`);
+};
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** A 5,000-line file made of our own fixtures and examples (their declarations, one import block). */
+function syntheticFile(lines = 5000): string {
+  const dirs = ['test/fixtures', 'examples'].filter(existsSync);
+  const bodies: string[] = [];
+  const imports = new Set<string>();
+  const collect = (d: string) => {
+    for (const n of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, n.name);
+      if (n.isDirectory()) collect(p);
+      else if (n.name.endsWith('.go')) {
+        const t = readFileSync(p, 'utf8');
+        for (const m of t.matchAll(/^\s*(?:\w+\s+)?"[^"]+"$/gm)) imports.add(m[0].trim());
+        bodies.push(t.replace(/^package .*$/m, '').replace(/^import \([\s\S]*?^\)$/m, '').replace(/^import .*$/gm, ''));
+      }
+    }
+  };
+  for (const d of dirs) collect(d);
+  if (bodies.length === 0) bodies.push('func f() {\n\tvar wg sync.WaitGroup\n\tgo func() {\n\t\twg.Add(1)\n\t}()\n\twg.Wait()\n}\n');
+  let out = `package bench\n\nimport (\n${[...imports].map((i) => `\t${i}`).join('\n')}\n)\n`;
+  for (let i = 0; out.split('\n').length < lines; i++) out += `\n// copy ${i}\n${bodies[i % bodies.length]}`;
+  return out.split('\n').slice(0, lines).join('\n') + '\n';
+}
+
+async function keystrokes(): Promise<void> {
+  const a = await createAnalyzer(readWasm(dist));
+  const text = syntheticFile();
+  const doc = a.openDocument('bench.go', text);
+  doc.analyze();
+  // Type `x := 1` then delete it again at random line starts: edits in the middle of real code.
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const edit = () => {
+    const lines = doc.text.split('\n');
+    const line = 20 + Math.floor(rand() * (lines.length - 40));
+    let offset = 0;
+    for (let i = 0; i < line; i++) offset += lines[i]!.length + 1;
+    return offset;
+  };
+  const samples: number[] = [];
+  const typeOnce = (n: number, record: boolean) => {
+    let done = 0;
+    while (done < n) {
+      const at = edit();
+      const word = 'x := 1\n';
+      for (let i = 0; i < word.length && done < n; i++, done++) {
+        const t0 = performance.now();
+        doc.update([{ rangeOffset: at + i, rangeLength: 0, text: word[i]! }]);
+        doc.analyze();
+        if (record) samples.push(performance.now() - t0);
+      }
+      for (let i = word.length - 1; i >= 0 && done < n; i--, done++) {
+        const t0 = performance.now();
+        doc.update([{ rangeOffset: at + i, rangeLength: 1, text: '' }]);
+        doc.analyze();
+        if (record) samples.push(performance.now() - t0);
+      }
+    }
+  };
+  typeOnce(1000, true);
+  samples.sort((x, y) => x - y);
+  row('keystroke latency, 5,000-line file (ms)', `p50 ${percentile(samples, 50).toFixed(2)}  p95 ${percentile(samples, 95).toFixed(2)}  p99 ${percentile(samples, 99).toFixed(2)}  (floor p95 ≤ 10)`);
+
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    const before = process.memoryUsage().rss;
+    typeOnce(10000, false);
+    gc();
+    const after = process.memoryUsage().rss;
+    row('RSS growth over 10,000 edits after GC (MB)', `${((after - before) / 1e6).toFixed(1)}  (floor ≤ 30)`);
+  } else {
+    row('RSS growth over 10,000 edits', 'skipped: run with node --expose-gc');
+  }
+  doc.dispose();
+  a.dispose();
+}
+
+function coldStart(): void {
+  const file = resolve('examples', existsSync('examples') ? (readdirSync('examples').find((f) => f.endsWith('.go')) ?? '') : '');
+  const target = existsSync(file) && file.endsWith('.go') ? file : resolve('test/core/engine.test.ts');
+  const probe = `const t0 = performance.now();
+const e = require(${JSON.stringify(join(dist, 'engine.js'))});
+const text = require('fs').readFileSync(${JSON.stringify(target)}, 'utf8');
+e.createAnalyzer(e.readWasm(${JSON.stringify(dist)})).then((a) => {
+  const r = a.analyzePackage({ files: [{ path: 'x.go', text }] });
+  process.stdout.write(String(performance.now() - t0) + ' ' + r[0].findings.length);
+});`;
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const out = execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+    times.push(Number(out.split(' ')[0]));
+  }
+  times.sort((x, y) => x - y);
+  row('cold start: bundle load → first findings (ms)', `median ${percentile(times, 50).toFixed(0)}  min ${times[0]!.toFixed(0)}  (floor ≤ 300)`);
+}
+
+async function throughput(): Promise<void> {
+  const files = corpusFiles();
+  if (files.length === 0) {
+    row('throughput', 'skipped: corpus not installed (npm run corpus installs it)');
+    return;
+  }
+  const lines = countLines(files);
+  const workers = 2;
+  // Floor: same files, same number of workers, parse only.
+  const t0 = performance.now();
+  const parts: string[][] = Array.from({ length: workers }, () => []);
+  files.forEach((f, i) => parts[i % workers]!.push(f));
+  await Promise.all(
+    parts.map(
+      (part) =>
+        new Promise<number>((res, rej) => {
+          const w = new Worker(join(dist, 'parse-floor-worker.js'), { workerData: { files: part } });
+          w.once('message', res);
+          w.once('error', rej);
+        }),
+    ),
+  );
+  const floor = performance.now() - t0;
+  // The CLI, as a user runs it (its own walk, package grouping, workers, output), peak RSS from /usr/bin/time.
+  const t1 = performance.now();
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const cliArgs = [join(dist, 'cli.js'), '--format', 'json', '--no-color', ...['/usr/share/gocode/src/go.etcd.io/etcd', '/usr/share/gocode/src/google.golang.org/grpc', '/usr/share/gocode/src/github.com/docker/docker']];
+  const r = timeBin
+    ? spawnSync(timeBin, ['-f', 'MAXRSS_KB=%M', process.execPath, ...cliArgs], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(process.execPath, cliArgs, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const cli = performance.now() - t1;
+  const rss = /MAXRSS_KB=(\d+)/.exec(r.stderr ?? '')?.[1];
+  row('corpus', `${files.length} files, ${lines} lines`);
+  row('parse floor, 2 workers (s)', `${(floor / 1000).toFixed(2)}  (${Math.round(lines / (floor / 1000))} lines/s)`);
+  row('gopitfalls CLI, 2 workers (s)', `${(cli / 1000).toFixed(2)}  (${Math.round(lines / (cli / 1000))} lines/s), exit ${r.status}`);
+  row('ratio CLI / floor', `${(cli / floor).toFixed(2)}  (floor ≤ 1.5, goal 1.3)`);
+  row('peak RSS of the CLI (MB)', rss ? `${(Number(rss) / 1024).toFixed(0)}  (floor ≤ 600; children included: no)` : 'unavailable (install the time package)');
+}
+
+(async () => {
+  console.log(`gopitfalls bench (node ${process.version}, ${require('node:os').cpus().length} cores)\n`);
+  if (only('keystrokes')) await keystrokes();
+  if (only('cold')) coldStart();
+  if (only('throughput')) await throughput();
+})();
