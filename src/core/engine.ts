@@ -1,4 +1,4 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import type { Config } from './config';
 import { LineMap } from './position';
 import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from './rule';
@@ -82,6 +82,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
       sem,
       report: (r: Report) => bucket.push(toRaw(rule.id, r, opts.defaultSeverity(rule.id))),
     };
+    if (rule.applies && !rule.applies(ctx)) continue;
     for (const [type, visit] of Object.entries(rule.visit)) {
       const list = byType.get(type) ?? [];
       list.push({ rule, visit, ctx });
@@ -89,6 +90,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     }
   }
 
+  const query = visitQuery(tree.language, [...byType.keys()]);
   const cache = opts.cache;
   if (cache && cache.context !== opts.context) {
     cache.context = opts.context ?? '';
@@ -110,7 +112,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
       const errs: [number, number][] = [];
       const coms: { start: number; end: number; text: string }[] = [];
       const failedBefore = failed.size;
-      walkSubtree(top, byType, failed, errs, coms, budget, now, spent, () => bucket);
+      visitSubtree(top, query, byType, failed, errs, coms, budget, now, spent, () => bucket);
       result = {
         findings: bucket.map((f) => shift(f, -base)),
         errors: errs.map(([s, e]) => [s - base, e - base]),
@@ -144,8 +146,26 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   return { path: file.path, findings: sortAndDedupe(all), syntaxErrors: errors.length };
 }
 
-function walkSubtree(
+/**
+ * One query per set of visited node types, compiled once: tree-sitter matches the node types inside
+ * WASM, so only the nodes some rule visits (and comments) are materialised in JavaScript.
+ */
+const queries = new Map<string, Query>();
+
+function visitQuery(language: Language, types: string[]): Query {
+  const key = [...types].sort().join(' ');
+  let q = queries.get(key);
+  if (!q) {
+    const alts = types.filter((t) => /^[a-z_]+$/.test(t) && t !== 'comment').map((t) => `(${t})`);
+    q = new Query(language, `${alts.length ? `[${alts.join(' ')}] @node\n` : ''}(comment) @comment`);
+    queries.set(key, q);
+  }
+  return q;
+}
+
+function visitSubtree(
   top: Node,
+  query: Query,
   byType: Map<string, Dispatch[]>,
   failed: Set<string>,
   errors: [number, number][],
@@ -155,55 +175,53 @@ function walkSubtree(
   spent: Map<string, number>,
   out: () => RawFinding[],
 ): void {
-  const hasErrors = top.hasError || top.isMissing;
+  if (top.hasError || top.isMissing || top.type === 'ERROR') collectErrors(top, errors);
+  for (const { name, node } of query.captures(top)) {
+    if (name === 'comment') {
+      const text = node.text;
+      if (text.includes('gopitfalls:')) comments.push({ start: node.startIndex, end: node.endIndex, text });
+      continue;
+    }
+    const list = byType.get(node.type);
+    if (!list) continue;
+    for (const d of list) {
+      if (failed.has(d.rule.id)) continue;
+      const t0 = now();
+      try {
+        d.visit(node, d.ctx);
+      } catch (e) {
+        failed.add(d.rule.id);
+        out().push(internalError(d.rule.id, e, node));
+      }
+      // A rule cannot be interrupted inside a call, but once its total for this file passes the
+      // budget it is stopped here, so one pathological file cannot freeze the editor.
+      const total = (spent.get(d.rule.id) ?? 0) + (now() - t0);
+      spent.set(d.rule.id, total);
+      if (total > budget && !failed.has(d.rule.id)) {
+        failed.add(d.rule.id);
+        out().push(internalError(d.rule.id, new Error(`exceeded its time budget of ${budget} ms`), node));
+      }
+    }
+  }
+}
+
+/** ERROR and MISSING nodes under top (only called for subtrees that have them). */
+function collectErrors(top: Node, errors: [number, number][]): void {
   const cursor = top.walk();
   try {
-    let descend = true;
     let depth = 0;
     for (;;) {
-      if (descend) {
-        const type = cursor.nodeType;
-        if (type === 'comment') {
-          const n = cursor.currentNode;
-          if (n.text.includes('gopitfalls:')) comments.push({ start: n.startIndex, end: n.endIndex, text: n.text });
-        } else if (hasErrors && (type === 'ERROR' || cursor.nodeIsMissing)) {
-          errors.push([cursor.startIndex, Math.max(cursor.endIndex, cursor.startIndex + 1)]);
-        }
-        const list = byType.get(type);
-        if (list) {
-          const node = cursor.currentNode;
-          for (const d of list) {
-            if (failed.has(d.rule.id)) continue;
-            const t0 = now();
-            try {
-              d.visit(node, d.ctx);
-            } catch (e) {
-              failed.add(d.rule.id);
-              out().push(internalError(d.rule.id, e, node));
-            }
-            // A rule cannot be interrupted inside a call, but once its total for this file passes the
-            // budget it is stopped here, so one pathological file cannot freeze the editor.
-            const total = (spent.get(d.rule.id) ?? 0) + (now() - t0);
-            spent.set(d.rule.id, total);
-            if (total > budget && !failed.has(d.rule.id)) {
-              failed.add(d.rule.id);
-              out().push(internalError(d.rule.id, new Error(`exceeded its time budget of ${budget} ms`), node));
-            }
-          }
-        }
-      }
-      if (descend && cursor.gotoFirstChild()) {
+      if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) {
+        errors.push([cursor.startIndex, Math.max(cursor.endIndex, cursor.startIndex + 1)]);
+      } else if (cursor.currentNode.hasError && cursor.gotoFirstChild()) {
         depth++;
         continue;
       }
-      if (depth === 0) break;
-      if (cursor.gotoNextSibling()) {
-        descend = true;
-        continue;
+      while (!cursor.gotoNextSibling()) {
+        if (depth === 0 || !cursor.gotoParent()) return;
+        depth--;
       }
-      if (!cursor.gotoParent()) break;
-      depth--;
-      descend = false;
+      if (depth === 0) return;
     }
   } finally {
     cursor.delete();

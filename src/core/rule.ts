@@ -39,6 +39,8 @@ export interface RuleDefinition {
   readonly id: string;
   /** Skip the file unless it imports at least one of these paths (cheap early exit). */
   readonly requiresImport?: readonly string[];
+  /** A finer cheap check on the whole file; the rule is skipped when it returns false. */
+  readonly applies?: (ctx: RuleContext) => boolean;
   readonly visit: Readonly<Record<string, Visitor>>;
 }
 

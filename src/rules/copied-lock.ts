@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../core/rule';
 import { callArgs, field, namedChildren, unparen } from '../core/semantic/nodes';
-import { lockPath } from '../core/semantic/package-index';
+import { lockPath, packageHasLockTypes } from '../core/semantic/package-index';
 import type { GoType } from '../core/semantic/types';
 
 /**
@@ -13,6 +13,9 @@ import type { GoType } from '../core/semantic/types';
  */
 export default defineRule({
   id: 'copied-lock',
+  // Nothing to copy unless a lock type is in reach: sync / sync/atomic imported, or a package type
+  // (any file) holds one.
+  applies: (ctx) => ctx.sem.imports.paths.has('sync') || ctx.sem.imports.paths.has('sync/atomic') || packageHasLockTypes(ctx.sem.index),
   visit: {
     method_declaration(decl, ctx) {
       const name = field(decl, 'name')?.text ?? 'method';

@@ -16,7 +16,7 @@ export interface FuncInfo {
 export interface ParamInfo {
   name: string;
   type: GoType;
-  /** Method names called on this parameter in the body, outside nested func literals. */
+  /** For a sync.WaitGroup parameter: methods called on it in the body, outside nested func literals. */
   paramCalls: string[];
   /** The body starts goroutines (outside nested func literals) after calling Add on this parameter. */
   startsGoroutines: boolean;
@@ -161,12 +161,15 @@ function funcInfo(decl: Node, name: string, imports: Imports): FuncInfo {
     if (names.length === 0) params.push({ name: '', type, paramCalls: [], startsGoroutines: false });
     for (const n of names) params.push({ name: n.text, type, paramCalls: [], startsGoroutines: false });
   }
+  // Only WaitGroup parameters are followed (what `go worker(&wg)` needs); a text check first avoids
+  // walking bodies that cannot call Add on one.
   const body = field(decl, 'body');
-  if (body) {
-    const byName = new Map(params.map((p) => [p.name, p] as const));
+  const wgParams = params.filter((p) => p.name && isWaitGroup(p.type));
+  if (body && wgParams.length && wgParams.some((p) => body.text.includes(`${p.name}.`))) {
+    const byName = new Map(wgParams.map((p) => [p.name, p] as const));
     walk(body, (n) => {
       if (n.type === 'func_literal') return false;
-      if (n.type === 'go_statement') for (const p of params) if (p.paramCalls.includes('Add')) p.startsGoroutines = true;
+      if (n.type === 'go_statement') for (const p of wgParams) if (p.paramCalls.includes('Add')) p.startsGoroutines = true;
       const sc = selectorCall(n);
       if (sc && sc.operand.type === 'identifier') {
         const p = byName.get(sc.operand.text);
@@ -193,6 +196,22 @@ export function mergeIndexes(parts: PackageIndex[]): PackageIndex {
     for (const [k, v] of p.localNamedTypes) if (!out.structs.has(k) && !out.namedTypes.has(k)) out.namedTypes.set(k, v);
   }
   return out;
+}
+
+function isWaitGroup(t: GoType): boolean {
+  const base = t.k === 'pointer' ? t.elem : t;
+  return base.k === 'named' && base.pkg === 'sync' && base.name === 'WaitGroup';
+}
+
+/** Whether any type the package declares holds a lock by value (memoised per index). */
+const holdsLocks = new WeakMap<PackageIndex, boolean>();
+export function packageHasLockTypes(idx: PackageIndex): boolean {
+  let v = holdsLocks.get(idx);
+  if (v === undefined) {
+    v = [...idx.structs.keys(), ...idx.namedTypes.keys()].some((name) => lockPath({ k: 'named', pkg: '', name }, idx) !== undefined);
+    holdsLocks.set(idx, v);
+  }
+  return v;
 }
 
 const SYNC_LOCKS = new Set(['Mutex', 'RWMutex', 'WaitGroup', 'Once', 'Cond', 'Map', 'Pool']);
