@@ -37,7 +37,7 @@ function checkAfter(call: Node, ctx: RuleContext): void {
   const select = kase.parent;
   if (select?.type !== 'select_statement') return;
   const loop = enclosingLoop(select);
-  if (!loop) return;
+  if (!loop || rangesOverCollection(loop, ctx)) return;
   const others = namedChildren(select).filter((c) => (c.type === 'communication_case' || c.type === 'default_case') && c.id !== kase.id);
   if (!others.some((c) => !leavesLoop(statementsOf(c), loop))) return;
   const v = ctx.file.goVersion;
@@ -50,6 +50,18 @@ function checkAfter(call: Node, ctx: RuleContext): void {
       : 'time.After in a loop creates a new timer on every iteration; before Go 1.23 each one lives until it fires, and the timeout restarts whenever another case wins',
     related: [{ node: loop, message: 'the loop that re-evaluates time.After' }],
   });
+}
+
+/**
+ * `for _, x := range items { select { …; case <-time.After(d): } }` gives each item its own deadline:
+ * one timer per item is the intent, not a timeout that restarts. Event loops (`for {}`, `for cond {}`,
+ * counted loops, ranging over a channel) keep the report.
+ */
+function rangesOverCollection(loop: Node, ctx: RuleContext): boolean {
+  const rc = namedChildren(loop).find((c) => c.type === 'range_clause');
+  const right = rc ? field(rc, 'right') : null;
+  if (!right) return false;
+  return ctx.sem.typeOf(right)?.k !== 'chan';
 }
 
 /** The nearest for statement whose body contains node, without crossing a function boundary. */
