@@ -37,6 +37,7 @@ export default defineRule({
       const values = namedChildren(field(spec, 'value'));
       if (names.length !== values.length) return;
       values.forEach((v, i) => {
+        if (names[i]!.text === '_') return;
         const path = copiedLock(v, ctx);
         if (path) ctx.report({ node: v, message: `variable declaration copies lock value to ${names[i]!.text}: ${path}` });
       });
@@ -69,9 +70,9 @@ export default defineRule({
     },
     range_clause(rc, ctx) {
       const right = field(rc, 'right');
-      let t = right ? ctx.sem.typeOf(right) : undefined;
-      if (t?.k === 'pointer' && t.elem.k === 'array') t = t.elem;
-      if (!t) return;
+      let t = right ? ctx.sem.underlying(ctx.sem.typeOf(right)) : undefined;
+      if (t?.k === 'pointer') t = ctx.sem.underlying(t.elem);
+      if (!t || t.k === 'pointer') return;
       namedChildren(field(rc, 'left')).forEach((v, i) => {
         if (v.text === '_') return;
         // key: map key or channel element (slice/array indexes are ints); value: the element.
@@ -107,6 +108,8 @@ function checkAssign(stmt: Node, ctx: RuleContext, what: string): void {
   if (left.length === 2 && right.length === 1) left.length = 1;
   if (left.length !== right.length) return;
   right.forEach((r, i) => {
+    // `_ = x` is how Go code marks a variable used; nothing keeps that copy.
+    if (left[i]!.text === '_') return;
     const path = copiedLock(r, ctx);
     if (path) ctx.report({ node: r, message: `${what} copies lock value to ${left[i]!.text}: ${path}` });
   });

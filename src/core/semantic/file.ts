@@ -64,8 +64,8 @@ export class FileSemantics {
       return r?.[d.tupleCall.index];
     }
     if (d.range) {
-      let t = this.typeOf(d.range.expr, depth + 1);
-      if (t?.k === 'pointer' && t.elem.k === 'array') t = t.elem;
+      let t = this.underlying(this.typeOf(d.range.expr, depth + 1));
+      if (t?.k === 'pointer') t = this.underlying(t.elem);
       if (!t) return undefined;
       if (t.k === 'slice' || t.k === 'array') return d.range.index === 0 ? { k: 'named', pkg: '', name: 'int' } : t.elem;
       if (t.k === 'map') return d.range.index === 0 ? t.key : t.elem;
@@ -131,8 +131,8 @@ export class FileSemantics {
         return base ? this.fieldType(base, name) : undefined;
       }
       case 'index_expression': {
-        let t = this.typeOf(field(e, 'operand')!, depth + 1);
-        if (t?.k === 'pointer' && t.elem.k === 'array') t = t.elem;
+        let t = this.underlying(this.typeOf(field(e, 'operand')!, depth + 1));
+        if (t?.k === 'pointer') t = this.underlying(t.elem);
         if (t?.k === 'slice' || t?.k === 'array' || t?.k === 'map') return t.elem;
         return undefined;
       }
@@ -141,6 +141,16 @@ export class FileSemantics {
       default:
         return undefined;
     }
+  }
+
+  /** A package type's underlying type (`type Table [4]T` → `[4]T`); other types unchanged. */
+  underlying(t: GoType | undefined): GoType | undefined {
+    for (let i = 0; i < 8 && t?.k === 'named' && t.pkg === ''; i++) {
+      const u = this.index.namedTypes.get(t.name);
+      if (!u) break;
+      t = u;
+    }
+    return t;
   }
 
   /** The type of field `name` of a value of type t (through one pointer and embedded structs). */
