@@ -105,8 +105,11 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   // One top-level node at a time: reuse its cached result, or walk it.
   for (let top = root.firstChild; top; top = top.nextSibling) {
     const base = top.startIndex;
-    const key = cache ? top.text : '';
-    let result = cache ? (cache.entries.get(key) ?? used.get(key)) : undefined;
+    // A declaration with syntax errors can parse differently with the same text in another context:
+    // it is always analysed afresh (it is usually the one being typed).
+    const reusable = !!cache && !top.hasError && !top.isMissing && top.type !== 'ERROR';
+    const key = reusable ? top.text : '';
+    let result = reusable ? (cache!.entries.get(key) ?? used.get(key)) : undefined;
     if (!result) {
       bucket = [];
       const errs: [number, number][] = [];
@@ -121,7 +124,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
       const inside = bucket.every((f) => f.start >= base && f.end <= top!.endIndex && f.related.every((r) => r.start >= base && r.end <= top!.endIndex));
       if (failed.size !== failedBefore || !inside) cacheable = false;
     }
-    if (cache) used.set(key, result);
+    if (reusable) used.set(key, result);
     for (const f of result.findings) raw.push(shift(f, base));
     for (const [s, e] of result.errors) errors.push([s + base, e + base]);
     for (const c of result.comments) comments.push({ ...c, start: c.start + base, end: c.end + base });

@@ -1,0 +1,3 @@
+module example.com/pitfalls
+
+go 1.22
