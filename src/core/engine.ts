@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { LineMap } from './position';
 import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from './rule';
 import { FileSemantics } from './semantic/file';
+import { walk } from './semantic/nodes';
 import type { PackageIndex } from './semantic/package-index';
 import { applySuppression, parseDirectives } from './suppress';
 import type { Finding, FileResult, Severity, Span, TextEdit } from './types';
@@ -208,27 +209,15 @@ function visitSubtree(
   }
 }
 
-/** ERROR and MISSING nodes under top (only called for subtrees that have them). */
+/** ERROR and MISSING nodes under top, descending only into subtrees that contain one. */
 function collectErrors(top: Node, errors: [number, number][]): void {
-  const cursor = top.walk();
-  try {
-    let depth = 0;
-    for (;;) {
-      if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) {
-        errors.push([cursor.startIndex, Math.max(cursor.endIndex, cursor.startIndex + 1)]);
-      } else if (cursor.currentNode.hasError && cursor.gotoFirstChild()) {
-        depth++;
-        continue;
-      }
-      while (!cursor.gotoNextSibling()) {
-        if (depth === 0 || !cursor.gotoParent()) return;
-        depth--;
-      }
-      if (depth === 0) return;
+  walk(top, (n) => {
+    if (n.type === 'ERROR' || n.isMissing) {
+      errors.push([n.startIndex, Math.max(n.endIndex, n.startIndex + 1)]);
+      return false;
     }
-  } finally {
-    cursor.delete();
-  }
+    return n.hasError;
+  });
 }
 
 function shift(f: RawFinding, by: number): RawFinding {
