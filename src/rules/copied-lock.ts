@@ -28,9 +28,9 @@ export default defineRule({
     func_literal(lit, ctx) {
       checkParams(field(lit, 'parameters'), 'func literal', ctx, false);
     },
-    short_var_declaration: (n, ctx) => checkAssign(n, ctx, 'assignment'),
+    short_var_declaration: (n, ctx) => checkAssign(n, ctx),
     assignment_statement: (n, ctx) => {
-      if (n.child(1)?.type === '=') checkAssign(n, ctx, 'assignment');
+      if (n.child(1)?.type === '=') checkAssign(n, ctx);
     },
     var_spec(spec, ctx) {
       const names = spec.childrenForFieldName('name').filter((x): x is Node => !!x);
@@ -101,7 +101,7 @@ function checkParams(list: Node | null, fname: string, ctx: RuleContext, receive
   }
 }
 
-function checkAssign(stmt: Node, ctx: RuleContext, what: string): void {
+function checkAssign(stmt: Node, ctx: RuleContext): void {
   const left = namedChildren(field(stmt, 'left'));
   const right = namedChildren(field(stmt, 'right'));
   // `v, ok := m[k]` (also type assertions and receives): the first value is the copy.
@@ -111,7 +111,7 @@ function checkAssign(stmt: Node, ctx: RuleContext, what: string): void {
     // `_ = x` is how Go code marks a variable used; nothing keeps that copy.
     if (left[i]!.text === '_') return;
     const path = copiedLock(r, ctx);
-    if (path) ctx.report({ node: r, message: `${what} copies lock value to ${left[i]!.text}: ${path}` });
+    if (path) ctx.report({ node: r, message: `assignment copies lock value to ${left[i]!.text}: ${path}` });
   });
 }
 

@@ -91,7 +91,7 @@ function fixDefer(statement: Node, name: string, ctx: RuleContext): Fix {
 }
 
 function fixDiscarded(stmt: Node, statement: Node, blank: Node, fn: Node, ctx: RuleContext): Fix[] {
-  const name = freeName(fn, 'cancel', ctx);
+  const name = freeName(fn, 'cancel');
   const indent = indentAt(ctx.file.text, statement.startIndex);
   const edits = [
     { start: blank.startIndex, end: blank.endIndex, newText: name },
@@ -106,7 +106,7 @@ function fixDiscarded(stmt: Node, statement: Node, blank: Node, fn: Node, ctx: R
 }
 
 /** "cancel", or "cancel2"… when the function already uses that name. */
-function freeName(fn: Node, base: string, ctx: RuleContext): string {
+function freeName(fn: Node, base: string): string {
   const used = new Set<string>();
   walk(fn, (n) => {
     if (n.type === 'identifier') used.add(n.text);

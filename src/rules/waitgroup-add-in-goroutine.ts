@@ -58,7 +58,7 @@ function checkNamedWorker(goStmt: Node, call: Node, callee: Node, ctx: RuleConte
   if (local && local.kind !== 'func') return;
   const info = ctx.sem.index.funcs.get(callee.text);
   if (!info) return;
-  callArgs(call).forEach((arg, i) => {
+  callArgs(call).forEach((_arg, i) => {
     const p = info.params[i];
     if (!p || !isNamedOrPointer(p.type, PKG.sync, 'WaitGroup') || !p.paramCalls.includes('Add')) return;
     if (p.startsGoroutines) return;
@@ -67,7 +67,6 @@ function checkNamedWorker(goStmt: Node, call: Node, callee: Node, ctx: RuleConte
       message: `${callee.text} calls ${p.name}.Add inside the goroutine it counts; Wait may return before it runs`,
       related: [],
     });
-    void arg;
   });
 }
 
