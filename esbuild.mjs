@@ -14,6 +14,7 @@ const entries = [
   { in: 'src/node/engine.ts', out: 'engine' },
   { in: 'src/bench/main.ts', out: 'bench' },
   { in: 'src/bench/parse-floor-worker.ts', out: 'parse-floor-worker' },
+  { in: 'src/bench/fuzz.ts', out: 'fuzz' },
 ].filter((e) => existsSync(e.in));
 
 mkdirSync('dist', { recursive: true });

@@ -153,3 +153,29 @@ test('a rule over its time budget is stopped for the file with an internal-error
   assert.match(errs[0]!.message, /slow-rule.*time budget of 50 ms/);
   assert.ok(calls < 20, `the rule was stopped early (ran ${calls} of 20 calls)`);
 });
+
+test('a short seeded fuzz slice: mutated fixtures never throw or give out-of-range spans or fixes', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const a = await analyzer();
+  const texts: string[] = [];
+  for (const d of readdirSync('test/fixtures').filter((x) => !x.startsWith('_'))) {
+    for (const f of readdirSync(join('test/fixtures', d)).filter((x) => x.endsWith('.go'))) texts.push(readFileSync(join('test/fixtures', d, f), 'utf8'));
+  }
+  let seed = 3;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % Math.max(1, n));
+  const junk = ['{', '}', '(', '"', '\n', '\uD800', '😀', 'go func() {', 'select {', '//gopitfalls:ignore copied-lock r\n'];
+  for (let i = 0; i < 300; i++) {
+    let t = texts[rand(texts.length)]!;
+    for (let k = 0; k < 3; k++) {
+      const at = rand(t.length + 1);
+      t = rand(2) ? t.slice(0, at) + junk[rand(junk.length)] + t.slice(at) : t.slice(0, at) + t.slice(at + rand(100));
+    }
+    const [res] = a.analyzePackage({ files: [{ path: 'f.go', text: t }] });
+    for (const f of res!.findings) {
+      assert.notEqual(f.ruleId, 'internal-error', f.message);
+      assert.ok(f.span.start.offset <= f.span.end.offset && f.span.end.offset <= t.length, `${f.ruleId} span out of range`);
+      for (const fix of f.fixes) for (const e of fix.edits) assert.ok(e.start <= e.end && e.end <= t.length, `${fix.title} edit out of range`);
+    }
+  }
+});
