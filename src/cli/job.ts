@@ -1,3 +1,4 @@
+import { goModVersion } from '../core/go-version';
 import type { Analyzer } from '../core/analyzer-api';
 import type { Config } from '../core/config';
 import type { FileResult } from '../core/types';
@@ -25,6 +26,8 @@ export interface JobFile {
 export interface JobResult {
   files: JobFile[];
   errors: { path: string; message: string }[];
+  /** Problems that do not stop the analysis (e.g. a go.mod without a valid go line). */
+  warnings?: string[];
 }
 
 /**
@@ -40,8 +43,11 @@ export function runJob(analyzer: Analyzer, job: DirJob, goModCache?: Map<string,
           unreadable: [],
         }
       : packagesInDir(job.dir, job.targets, overrides, goModCache);
-  const out: JobResult = { files: [], errors: [...unreadable] };
+  const out: JobResult = { files: [], errors: [...unreadable], warnings: [] };
   for (const pkg of packages) {
+    if (pkg.goMod && job.goVersion === undefined && goModVersion(pkg.goMod.text) === undefined) {
+      out.warnings!.push(`${pkg.goMod.path}: no valid "go 1.N" line; the Go version is unknown, so rules assume an older Go`);
+    }
     const bom = new Map(pkg.files.map((f) => [f.path, f.bom]));
     try {
       const results = analyzer.analyzePackage({

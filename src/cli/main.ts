@@ -110,6 +110,9 @@ async function analyse(o: CliOptions, io: CliIO, warn: (m: string) => void): Pro
   const findings: ReportedFinding[] = [];
   let filesAnalysed = 0;
   let filesWithSyntaxErrors = 0;
+  const jobWarnings = new Set<string>();
+  for (const r of results) for (const w of r.warnings ?? []) jobWarnings.add(w);
+  for (const w of [...jobWarnings].sort()) warn(`warning: ${w}`);
   for (const r of results) {
     for (const e of r.errors) errors.push({ path: displayPath(cwd, e.path), message: e.message });
     for (const { result, bom } of r.files) {

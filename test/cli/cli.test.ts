@@ -281,3 +281,13 @@ test('columns are UTF-16 code units, 1-based', async () => {
   assert.deepEqual([f.line, f.column, f.endColumn], [8, 3 + '/*𝒳*/ '.length, 3 + '/*𝒳*/ '.length + 'wg.Add(1)'.length]);
   assert.equal('/*𝒳*/ '.length, 7);
 });
+
+test('a go.mod without a valid go line is named on stderr and the files are still analysed', async () => {
+  const dir = tmpTree({ 'go.mod': 'module x\n\ngo banana\n', 'bad.go': WG_BAD, 'empty.go': '', 'only.go': 'package a\n' });
+  const r = await runCli([], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /go\.mod: no valid "go 1\.N" line/);
+  assert.match(r.stdout, /waitgroup-add-in-goroutine/);
+  const ok = await runCli([], { cwd: tmpTree({ 'go.mod': 'module x\n\ngo 1.22\n', 'bad.go': WG_BAD }) });
+  assert.doesNotMatch(ok.stderr, /go\.mod/);
+});
