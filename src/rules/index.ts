@@ -2,6 +2,7 @@ import type { RuleDefinition } from '../core/rule';
 import copiedLock from './copied-lock';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
 import missingDeferCancel from './missing-defer-cancel';
+import testingFatalInGoroutine from './testing-fatal-in-goroutine';
 import timeAfterInLoop from './time-after-in-loop';
 import waitgroupAddInGoroutine from './waitgroup-add-in-goroutine';
 
@@ -10,6 +11,7 @@ export const allRules: readonly RuleDefinition[] = [
   copiedLock,
   leakyUnbufferedResultChannel,
   missingDeferCancel,
+  testingFatalInGoroutine,
   timeAfterInLoop,
   waitgroupAddInGoroutine,
 ];

@@ -16,7 +16,7 @@ export interface FuncInfo {
 export interface ParamInfo {
   name: string;
   type: GoType;
-  /** For a sync.WaitGroup parameter: methods called on it in the body, outside nested func literals. */
+  /** For a sync.WaitGroup or testing parameter: methods called on it in the body, outside nested func literals. */
   paramCalls: string[];
   /** The body starts goroutines (outside nested func literals) after calling Add on this parameter. */
   startsGoroutines: boolean;
@@ -161,10 +161,10 @@ function funcInfo(decl: Node, name: string, imports: Imports): FuncInfo {
     if (names.length === 0) params.push({ name: '', type, paramCalls: [], startsGoroutines: false });
     for (const n of names) params.push({ name: n.text, type, paramCalls: [], startsGoroutines: false });
   }
-  // Only WaitGroup parameters are followed (what `go worker(&wg)` needs); a text check first avoids
-  // walking bodies that cannot call Add on one.
+  // Only WaitGroup and testing parameters are followed (what `go worker(&wg)` and `go helper(t)` need);
+  // a text check first avoids walking bodies that cannot call a method on one.
   const body = field(decl, 'body');
-  const wgParams = params.filter((p) => p.name && isWaitGroup(p.type));
+  const wgParams = params.filter((p) => p.name && isTracked(p.type));
   if (body && wgParams.length && wgParams.some((p) => body.text.includes(`${p.name}.`))) {
     const byName = new Map(wgParams.map((p) => [p.name, p] as const));
     walk(body, (n) => {
@@ -198,9 +198,10 @@ export function mergeIndexes(parts: PackageIndex[]): PackageIndex {
   return out;
 }
 
-function isWaitGroup(t: GoType): boolean {
+function isTracked(t: GoType): boolean {
   const base = t.k === 'pointer' ? t.elem : t;
-  return base.k === 'named' && base.pkg === 'sync' && base.name === 'WaitGroup';
+  if (base.k !== 'named') return false;
+  return (base.pkg === 'sync' && base.name === 'WaitGroup') || (base.pkg === 'testing' && ['T', 'B', 'F', 'TB'].includes(base.name));
 }
 
 /** Whether any type the package declares holds a lock by value (memoised per index). */
