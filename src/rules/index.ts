@@ -1,5 +1,7 @@
 import type { RuleDefinition } from '../core/rule';
 import copiedLock from './copied-lock';
+import deferredLockAfterLock from './deferred-lock-after-lock';
+import emptyCriticalSection from './empty-critical-section';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
 import missingDeferCancel from './missing-defer-cancel';
 import testingFatalInGoroutine from './testing-fatal-in-goroutine';
@@ -9,6 +11,8 @@ import waitgroupAddInGoroutine from './waitgroup-add-in-goroutine';
 /** Every detector, sorted by id. A test checks this list against src/rules/*.ts and rules/*.md. */
 export const allRules: readonly RuleDefinition[] = [
   copiedLock,
+  deferredLockAfterLock,
+  emptyCriticalSection,
   leakyUnbufferedResultChannel,
   missingDeferCancel,
   testingFatalInGoroutine,

@@ -1,0 +1,31 @@
+import { defineRule } from '../core/rule';
+import { isLockReceiver, lockCall, UNLOCK_OF } from '../core/semantic/locks';
+import { namedChildren } from '../core/semantic/nodes';
+
+/**
+ * `mu.Lock()` immediately followed by `mu.Unlock()` (or RLock/RUnlock) on the same receiver
+ * (staticcheck SA2001). The receiver text must match exactly, and a package type whose Lock returns a
+ * value is not a lock.
+ */
+export default defineRule({
+  id: 'empty-critical-section',
+  visit: {
+    statement_list(list, ctx) {
+      const stmts = namedChildren(list).filter((s) => s.type !== 'comment');
+      for (let i = 0; i + 1 < stmts.length; i++) {
+        const a = stmts[i]!;
+        const b = stmts[i + 1]!;
+        if (a.type !== 'expression_statement' || b.type !== 'expression_statement') continue;
+        const lock = lockCall(a);
+        const unlock = lockCall(b);
+        if (!lock || !unlock || UNLOCK_OF[lock.method] !== unlock.method || lock.recv.text !== unlock.recv.text) continue;
+        if (!isLockReceiver(lock.recv, ctx.sem)) continue;
+        ctx.report({
+          node: b,
+          message: `empty critical section: ${lock.recv.text}.${unlock.method}() right after ${lock.recv.text}.${lock.method}() protects nothing`,
+          related: [{ node: a, message: 'locked here' }],
+        });
+      }
+    },
+  },
+});
