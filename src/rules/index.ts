@@ -4,6 +4,7 @@ import deferredLockAfterLock from './deferred-lock-after-lock';
 import emptyCriticalSection from './empty-critical-section';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
 import missingDeferCancel from './missing-defer-cancel';
+import signalNotifyUnbuffered from './signal-notify-unbuffered';
 import testingFatalInGoroutine from './testing-fatal-in-goroutine';
 import timeAfterInLoop from './time-after-in-loop';
 import waitgroupAddInGoroutine from './waitgroup-add-in-goroutine';
@@ -15,6 +16,7 @@ export const allRules: readonly RuleDefinition[] = [
   emptyCriticalSection,
   leakyUnbufferedResultChannel,
   missingDeferCancel,
+  signalNotifyUnbuffered,
   testingFatalInGoroutine,
   timeAfterInLoop,
   waitgroupAddInGoroutine,
