@@ -1,4 +1,5 @@
 import type { RuleDefinition } from '../core/rule';
+import atomicSelfAssignment from './atomic-self-assignment';
 import copiedLock from './copied-lock';
 import deferredLockAfterLock from './deferred-lock-after-lock';
 import emptyCriticalSection from './empty-critical-section';
@@ -11,6 +12,7 @@ import waitgroupAddInGoroutine from './waitgroup-add-in-goroutine';
 
 /** Every detector, sorted by id. A test checks this list against src/rules/*.ts and rules/*.md. */
 export const allRules: readonly RuleDefinition[] = [
+  atomicSelfAssignment,
   copiedLock,
   deferredLockAfterLock,
   emptyCriticalSection,
