@@ -1,6 +1,8 @@
 import type { RuleDefinition } from '../core/rule';
 import atomicSelfAssignment from './atomic-self-assignment';
 import copiedLock from './copied-lock';
+import deferInChannelRange from './defer-in-channel-range';
+import deferInEndlessLoop from './defer-in-endless-loop';
 import deferredLockAfterLock from './deferred-lock-after-lock';
 import emptyCriticalSection from './empty-critical-section';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
@@ -14,6 +16,8 @@ import waitgroupAddInGoroutine from './waitgroup-add-in-goroutine';
 export const allRules: readonly RuleDefinition[] = [
   atomicSelfAssignment,
   copiedLock,
+  deferInChannelRange,
+  deferInEndlessLoop,
   deferredLockAfterLock,
   emptyCriticalSection,
   leakyUnbufferedResultChannel,
