@@ -1,5 +1,6 @@
 import type { RuleDefinition } from '../core/rule';
 import atomicSelfAssignment from './atomic-self-assignment';
+import busyWaitSpinLoop from './busy-wait-spin-loop';
 import copiedLock from './copied-lock';
 import deferInChannelRange from './defer-in-channel-range';
 import deferInEndlessLoop from './defer-in-endless-loop';
@@ -8,6 +9,7 @@ import emptyCriticalSection from './empty-critical-section';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
 import missingDeferCancel from './missing-defer-cancel';
 import signalNotifyUnbuffered from './signal-notify-unbuffered';
+import syncPoolNonPointer from './sync-pool-non-pointer';
 import testingFatalInGoroutine from './testing-fatal-in-goroutine';
 import timeAfterInLoop from './time-after-in-loop';
 import waitgroupAddInGoroutine from './waitgroup-add-in-goroutine';
@@ -15,6 +17,7 @@ import waitgroupAddInGoroutine from './waitgroup-add-in-goroutine';
 /** Every detector, sorted by id. A test checks this list against src/rules/*.ts and rules/*.md. */
 export const allRules: readonly RuleDefinition[] = [
   atomicSelfAssignment,
+  busyWaitSpinLoop,
   copiedLock,
   deferInChannelRange,
   deferInEndlessLoop,
@@ -23,6 +26,7 @@ export const allRules: readonly RuleDefinition[] = [
   leakyUnbufferedResultChannel,
   missingDeferCancel,
   signalNotifyUnbuffered,
+  syncPoolNonPointer,
   testingFatalInGoroutine,
   timeAfterInLoop,
   waitgroupAddInGoroutine,

@@ -136,6 +136,13 @@ export class FileSemantics {
         if (t?.k === 'slice' || t?.k === 'array' || t?.k === 'map') return t.elem;
         return undefined;
       }
+      case 'slice_expression': {
+        // s[i:j] keeps a slice's or string's type; slicing an array (or *array) gives a slice.
+        let t = this.underlying(this.typeOf(field(e, 'operand')!, depth + 1));
+        if (t?.k === 'pointer') t = this.underlying(t.elem);
+        if (t?.k === 'array') return { k: 'slice', elem: t.elem };
+        return t?.k === 'slice' || (t?.k === 'named' && t.name === 'string' && t.pkg === '') ? t : undefined;
+      }
       case 'type_assertion_expression':
         return this.parseType(field(e, 'type'));
       default:

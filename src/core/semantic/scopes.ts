@@ -31,6 +31,8 @@ export interface Decl {
   readonly packageLevel: boolean;
 }
 
+const PREDECLARED: ReadonlySet<string> = new Set(['true', 'false', 'nil', 'iota']);
+
 const SCOPE_TYPES: ReadonlySet<string> = new Set([
   'source_file',
   'function_declaration',
@@ -201,7 +203,8 @@ function declareStatement(s: Node, scope: Node, m: Map<string, Decl[]>, pkg: boo
       const left = namedChildren(field(s, 'left'));
       const right = namedChildren(field(s, 'right'));
       left.forEach((id, i) => {
-        if (id.type !== 'identifier') return;
+        // `false := true` is legal Go: the predeclared names parse as their own node types.
+        if (id.type !== 'identifier' && !PREDECLARED.has(id.type)) return;
         // `a, err := f()` reuses err when this scope already declares it.
         if ((m.get(id.text) ?? []).some((d) => d.scope.id === scope.id) || reused.has(id.text)) return;
         const d = mk(id, 'var', s, scope, visible, null, left.length === right.length ? (right[i] ?? null) : null);
