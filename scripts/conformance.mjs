@@ -43,6 +43,8 @@ export const ANALYZERS = [
   { name: 'staticcheck SA9001 (CheckDubiousDeferInChannelRangeLoop)', pkg: 'golang-honnef-go-tools-dev', dirs: [`${SC}/CheckDubiousDeferInChannelRangeLoop`], rule: 'defer-in-channel-range', floor: 0.9 },
   { name: 'staticcheck SA6002 (CheckSyncPoolValue)', pkg: 'golang-honnef-go-tools-dev', dirs: [`${SC}/CheckSyncPoolValue`], rule: 'sync-pool-non-pointer', floor: 0.9 },
   { name: 'staticcheck SA5002 (CheckInfiniteEmptyLoop)', pkg: 'golang-honnef-go-tools-dev', dirs: [`${SC}/CheckInfiniteEmptyLoop`], rule: 'busy-wait-spin-loop', floor: 0.9 },
+  { name: 'staticcheck SA5004 (CheckLoopEmptyDefault)', pkg: 'golang-honnef-go-tools-dev', dirs: [`${SC}/CheckLoopEmptyDefault`], rule: 'select-default-busy-loop', floor: 0.9 },
+  { name: 'staticcheck SA1012 (checkStdlibUsageNilContext)', pkg: 'golang-honnef-go-tools-dev', dirs: [`${SC}/checkStdlibUsageNilContext`], rule: 'nil-context', floor: 0.9 },
   { name: 'go vet testinggoroutine', pkg: 'golang-golang-x-tools-dev', dirs: [`${VET}/testinggoroutine/testdata/src/a`], rule: 'testing-fatal-in-goroutine', floor: 0.9 },
   // staticcheck reports at the go statement, vet and we at the call; our related location is the go statement.
   { name: 'staticcheck SA2002 (CheckConcurrentTesting)', pkg: 'golang-honnef-go-tools-dev', dirs: [`${SC}/CheckConcurrentTesting`], rule: 'testing-fatal-in-goroutine', floor: 0.9, relatedCounts: true },

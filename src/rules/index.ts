@@ -8,6 +8,8 @@ import deferredLockAfterLock from './deferred-lock-after-lock';
 import emptyCriticalSection from './empty-critical-section';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
 import missingDeferCancel from './missing-defer-cancel';
+import nilContext from './nil-context';
+import selectDefaultBusyLoop from './select-default-busy-loop';
 import signalNotifyUnbuffered from './signal-notify-unbuffered';
 import syncPoolNonPointer from './sync-pool-non-pointer';
 import testingFatalInGoroutine from './testing-fatal-in-goroutine';
@@ -25,6 +27,8 @@ export const allRules: readonly RuleDefinition[] = [
   emptyCriticalSection,
   leakyUnbufferedResultChannel,
   missingDeferCancel,
+  nilContext,
+  selectDefaultBusyLoop,
   signalNotifyUnbuffered,
   syncPoolNonPointer,
   testingFatalInGoroutine,

@@ -20,6 +20,8 @@ export interface ParamInfo {
   paramCalls: string[];
   /** The body starts goroutines (outside nested func literals) after calling Add on this parameter. */
   startsGoroutines: boolean;
+  /** The body compares this parameter with nil (`p == nil`, `p != nil`): it handles a nil argument. */
+  nilChecked?: boolean;
 }
 
 export interface MethodInfo {
@@ -164,6 +166,12 @@ function funcInfo(decl: Node, name: string, imports: Imports): FuncInfo {
   // Only WaitGroup and testing parameters are followed (what `go worker(&wg)` and `go helper(t)` need);
   // a text check first avoids walking bodies that cannot call a method on one.
   const body = field(decl, 'body');
+  if (body) {
+    const text = body.text;
+    for (const p of params) {
+      if (p.name && new RegExp(`\\b${p.name}\\s*[!=]=\\s*nil\\b|\\bnil\\s*[!=]=\\s*${p.name}\\b`).test(text)) p.nilChecked = true;
+    }
+  }
   const wgParams = params.filter((p) => p.name && isTracked(p.type));
   if (body && wgParams.length && wgParams.some((p) => body.text.includes(`${p.name}.`))) {
     const byName = new Map(wgParams.map((p) => [p.name, p] as const));

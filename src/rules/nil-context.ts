@@ -1,0 +1,50 @@
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type RuleContext } from '../core/rule';
+import { PKG } from '../core/semantic/imports';
+import { callArgs, field, unparen } from '../core/semantic/nodes';
+import { isNamed } from '../core/semantic/types';
+import type { Fix } from '../core/types';
+
+/**
+ * `nil` passed as the context.Context first parameter of a function declared in the package
+ * (staticcheck SA1012). Conversions like `(func(context.Context))(nil)` are not calls and are skipped.
+ */
+export default defineRule({
+  id: 'nil-context',
+  visit: {
+    call_expression(call, ctx) {
+      const first = callArgs(call)[0];
+      if (!first || unparen(first).type !== 'nil') return;
+      const name = calleeName(field(call, 'function'));
+      if (!name) return;
+      const local = ctx.sem.resolve(name);
+      if (local && local.kind !== 'func') return;
+      const p = ctx.sem.index.funcs.get(name.text)?.params[0];
+      // A callee that checks its context against nil has chosen to accept one.
+      if (!p || !isNamed(p.type, PKG.context, 'Context') || p.nilChecked) return;
+      ctx.report({
+        node: first,
+        message: `nil passed as the context of ${name.text}: calling a method on it (Done, Err, Value) panics; pass context.TODO() or the caller's context`,
+        fixes: fixTodo(first, ctx),
+      });
+    },
+  },
+});
+
+/** `f`, or the generic function in `f[int]`. */
+function calleeName(fn: Node | null): Node | null {
+  if (!fn) return null;
+  const f = unparen(fn);
+  if (f.type === 'identifier') return f;
+  if (f.type === 'index_expression' || f.type === 'generic_type' || f.type === 'type_instantiation_expression') {
+    const inner = f.namedChild(0);
+    return inner?.type === 'identifier' || inner?.type === 'type_identifier' ? inner : null;
+  }
+  return null;
+}
+
+function fixTodo(nilNode: Node, ctx: RuleContext): Fix[] {
+  const local = [...ctx.sem.imports.byName].find(([, p]) => p === PKG.context)?.[0];
+  if (!local) return [];
+  return [{ title: `Pass ${local}.TODO()`, safety: 'safe', edits: [{ start: nilNode.startIndex, end: nilNode.endIndex, newText: `${local}.TODO()` }] }];
+}
