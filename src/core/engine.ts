@@ -122,10 +122,14 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
         errors: errs.map(([s, e]) => [s - base, e - base]),
         comments: coms.map((c) => ({ ...c, start: c.start - base, end: c.end - base })),
       };
+      // Findings that point outside their declaration (a related location elsewhere in the file)
+      // depend on more than its text: that declaration is analysed afresh each time, the rest cached.
       const inside = bucket.every((f) => f.start >= base && f.end <= top!.endIndex && f.related.every((r) => r.start >= base && r.end <= top!.endIndex));
-      if (failed.size !== failedBefore || !inside) cacheable = false;
+      if (failed.size !== failedBefore) cacheable = false;
+      if (reusable && inside) used.set(key, result);
+    } else if (reusable) {
+      used.set(key, result);
     }
-    if (reusable) used.set(key, result);
     for (const f of result.findings) raw.push(shift(f, base));
     for (const [s, e] of result.errors) errors.push([s + base, e + base]);
     for (const c of result.comments) comments.push({ ...c, start: c.start + base, end: c.end + base });
