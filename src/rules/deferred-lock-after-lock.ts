@@ -1,6 +1,6 @@
 import { defineRule } from '../core/rule';
 import { isLockReceiver, lockCall, UNLOCK_OF } from '../core/semantic/locks';
-import { field, namedChildren } from '../core/semantic/nodes';
+import { field, statementPairs } from '../core/semantic/nodes';
 
 /**
  * `mu.Lock()` followed by `defer mu.Lock()` (or RLock, defer RLock): almost certainly a typo for
@@ -11,10 +11,7 @@ export default defineRule({
   id: 'deferred-lock-after-lock',
   visit: {
     statement_list(list, ctx) {
-      const stmts = namedChildren(list).filter((s) => s.type !== 'comment');
-      for (let i = 0; i + 1 < stmts.length; i++) {
-        const a = stmts[i]!;
-        const b = stmts[i + 1]!;
+      for (const [a, b] of statementPairs(list)) {
         if (a.type !== 'expression_statement' || b.type !== 'defer_statement') continue;
         const lock = lockCall(a);
         const deferred = lockCall(b);

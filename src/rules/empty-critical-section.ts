@@ -1,6 +1,6 @@
 import { defineRule } from '../core/rule';
 import { isLockReceiver, lockCall, UNLOCK_OF } from '../core/semantic/locks';
-import { namedChildren } from '../core/semantic/nodes';
+import { statementPairs } from '../core/semantic/nodes';
 
 /**
  * `mu.Lock()` immediately followed by `mu.Unlock()` (or RLock/RUnlock) on the same receiver
@@ -11,10 +11,7 @@ export default defineRule({
   id: 'empty-critical-section',
   visit: {
     statement_list(list, ctx) {
-      const stmts = namedChildren(list).filter((s) => s.type !== 'comment');
-      for (let i = 0; i + 1 < stmts.length; i++) {
-        const a = stmts[i]!;
-        const b = stmts[i + 1]!;
+      for (const [a, b] of statementPairs(list)) {
         if (a.type !== 'expression_statement' || b.type !== 'expression_statement') continue;
         const lock = lockCall(a);
         const unlock = lockCall(b);

@@ -1,6 +1,5 @@
-import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../core/rule';
-import { FUNCTION_TYPES, field, namedChildren, statementsOf } from '../core/semantic/nodes';
+import { enclosingLoop, field, namedChildren, statementsOf } from '../core/semantic/nodes';
 
 /**
  * An empty `default:` in a select inside a loop (staticcheck SA5004): the select never blocks, so the
@@ -29,11 +28,3 @@ export default defineRule({
   },
 });
 
-function enclosingLoop(node: Node): Node | null {
-  let child = node;
-  for (let p = node.parent; p; child = p, p = p.parent) {
-    if (FUNCTION_TYPES.has(p.type)) return null;
-    if (p.type === 'for_statement' && field(p, 'body')?.id === child.id) return p;
-  }
-  return null;
-}

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../core/rule';
 import { isEndless, isNoReturnCall } from '../core/semantic/flow';
 import { PKG } from '../core/semantic/imports';
-import { FUNCTION_TYPES, field, namedChildren, statementsOf, unparen, walk } from '../core/semantic/nodes';
+import { enclosingLoop, FUNCTION_TYPES, field, namedChildren, statementsOf, unparen, walk } from '../core/semantic/nodes';
 
 /**
  * (a) `time.After` as a select case inside a loop: a new timer every pass, and a timeout that restarts
@@ -64,15 +64,6 @@ function rangesOverCollection(loop: Node, ctx: RuleContext): boolean {
   return ctx.sem.typeOf(right)?.k !== 'chan';
 }
 
-/** The nearest for statement whose body contains node, without crossing a function boundary. */
-function enclosingLoop(node: Node): Node | null {
-  let child = node;
-  for (let p = node.parent; p; child = p, p = p.parent) {
-    if (FUNCTION_TYPES.has(p.type)) return null;
-    if (p.type === 'for_statement' && field(p, 'body')?.id === child.id) return p;
-  }
-  return null;
-}
 
 /** The statements end by leaving the loop: return, panic/exit, goto, or a labelled break/continue out of it. */
 function leavesLoop(stmts: Node[], loop: Node): boolean {

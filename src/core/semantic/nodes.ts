@@ -82,6 +82,24 @@ export function walk(node: Node, visit: (n: Node) => boolean | void): void {
   }
 }
 
+/** The nearest for statement whose body contains node, without crossing a function boundary. */
+export function enclosingLoop(node: Node): Node | null {
+  let child = node;
+  for (let p = node.parent; p; child = p, p = p.parent) {
+    if (FUNCTION_TYPES.has(p.type)) return null;
+    if (p.type === 'for_statement' && field(p, 'body')?.id === child.id) return p;
+  }
+  return null;
+}
+
+/** Each pair of consecutive statements (comments skipped) of a statement list. */
+export function statementPairs(list: Node): [Node, Node][] {
+  const stmts = namedChildren(list).filter((s) => s.type !== 'comment');
+  const out: [Node, Node][] = [];
+  for (let i = 0; i + 1 < stmts.length; i++) out.push([stmts[i]!, stmts[i + 1]!]);
+  return out;
+}
+
 /** Line indentation (leading spaces/tabs) of the line containing offset. */
 export function indentAt(text: string, offset: number): string {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
