@@ -67,7 +67,8 @@ function check(id: Node, make: Node, ctx: RuleContext): void {
         { node: u.sends[0]!, message: 'this send has no receiver after the function returns' },
         { node: other, message: `after this case, nobody receives from ${id.text}` },
       ],
-      fixes: multi ? capacityFix(make, u, fn!, ctx) : [bufferFix(make, '1', id.text)],
+      // One slot is enough only for one send by one goroutine; otherwise no buffer size is offered.
+      fixes: multi ? capacityFix(make, u, fn!, ctx) : u.sends.length === 1 && !sendInLoop(u.sends[0]!) ? [bufferFix(make, '1', id.text)] : [],
     });
     return;
   }
@@ -159,6 +160,12 @@ function loopOf(node: Node, fn: Node): Node | null {
     if (p.type === 'for_statement') return p;
   }
   return null;
+}
+
+/** A send repeated by a loop inside its goroutine. */
+function sendInLoop(send: Node): boolean {
+  for (let p = send.parent; p && p.type !== 'func_literal'; p = p.parent) if (p.type === 'for_statement') return true;
+  return false;
 }
 
 function insideLoop(node: Node, fn: Node): boolean {

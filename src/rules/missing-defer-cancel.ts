@@ -44,7 +44,8 @@ function check(stmt: Node, ctx: RuleContext): void {
     ctx.report({
       node: cancel,
       message: `the cancel function returned by context.${ctor} is discarded; the context and its resources leak until the parent is done`,
-      fixes: fixDiscarded(stmt, statement, cancel, fn, ctx),
+      // In an if/switch/for header there is no statement list to add `defer cancel()` to.
+      fixes: statement.parent?.type === 'statement_list' ? fixDiscarded(stmt, statement, cancel, fn, ctx) : [],
     });
     return;
   }
@@ -67,7 +68,7 @@ function check(stmt: Node, ctx: RuleContext): void {
     node: cancel,
     message: `${cancel.text} is not called on every path; ${where} leaks the context from context.${ctor}`,
     related: [{ node: leakNode, message: `this ${atEnd ? 'path' : 'return'} is reached without calling ${cancel.text}` }],
-    fixes: [fixDefer(statement, cancel.text, ctx)],
+    fixes: statement.parent?.type === 'statement_list' ? [fixDefer(statement, cancel.text, ctx)] : [],
   });
 }
 

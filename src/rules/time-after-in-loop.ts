@@ -61,7 +61,11 @@ function rangesOverCollection(loop: Node, ctx: RuleContext): boolean {
   const rc = namedChildren(loop).find((c) => c.type === 'range_clause');
   const right = rc ? field(rc, 'right') : null;
   if (!right) return false;
-  return ctx.sem.typeOf(right)?.k !== 'chan';
+  // `for range n` (Go 1.22) counts like `for i := 0; i < n; i++`: an event loop, not a collection.
+  if (right.type === 'int_literal') return false;
+  const t = ctx.sem.underlying(ctx.sem.typeOf(right));
+  if (t?.k === 'named' && t.pkg === '' && /^u?int(8|16|32|64)?$|^uintptr$/.test(t.name)) return false;
+  return t?.k !== 'chan';
 }
 
 
