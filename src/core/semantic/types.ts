@@ -92,10 +92,13 @@ export function structFields(structType: Node, imports: Imports): StructField[] 
   for (const f of namedChildren(list)) {
     if (f.type !== 'field_declaration') continue;
     const typeNode = field(f, 'type');
-    const type = parseType(typeNode, imports);
+    let type = parseType(typeNode, imports);
     const names = f.childrenForFieldName('name').filter((n): n is Node => !!n);
     if (names.length === 0) {
-      // Embedded field: its name is the type's name (`sync.Mutex` → Mutex, `*T` → T).
+      // Embedded field: its name is the type's name (`sync.Mutex` → Mutex, `*T` → T). The grammar keeps
+      // the `*` of an embedded pointer as a separate token beside the `type` field, so look for it here:
+      // without it an embedded *T would read as a T held by value (and a struct holding one as a lock).
+      if (type.k !== 'pointer' && f.children.some((c) => c?.type === '*')) type = { k: 'pointer', elem: type };
       const base = type.k === 'pointer' ? type.elem : type;
       out.push({ name: base.k === 'named' ? base.name : '', type, embedded: true });
     } else {
