@@ -21,12 +21,15 @@ const SRC = '/usr/share/gocode/src';
  * Debian package → the source roots it installs (under /usr/share/gocode/src; read in place). Roots
  * are resolved through symlinks (github.com/coreos/etcd is a link to go.etcd.io/etcd) and scanned
  * once. The Docker package also ships a few files of docker/cli, moby/buildkit, libnetwork and
- * moby/ipvs; only Docker's own tree is scanned. Later issues add rows.
+ * moby/ipvs; only Docker's own tree is scanned.
  */
 export const CORPUS = [
   { name: 'etcd 3.4', pkg: 'golang-etcd-server-dev', roots: ['go.etcd.io/etcd'] },
   { name: 'gRPC-Go 1.33', pkg: 'golang-google-grpc-dev', roots: ['google.golang.org/grpc'] },
   { name: 'Docker (moby) 20.10', pkg: 'golang-github-docker-docker-dev', roots: ['github.com/docker/docker'] },
+  { name: 'containerd 1.6', pkg: 'golang-github-containerd-containerd-dev', roots: ['github.com/containerd/containerd'] },
+  { name: 'HashiCorp Raft 1.1', pkg: 'golang-github-hashicorp-raft-dev', roots: ['github.com/hashicorp/raft'] },
+  { name: 'Prometheus client_golang 1.14', pkg: 'golang-github-prometheus-client-golang-dev', roots: ['github.com/prometheus/client_golang'] },
 ];
 
 const argv = process.argv.slice(2);

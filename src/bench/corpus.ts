@@ -6,6 +6,9 @@ export const CORPUS_ROOTS = [
   '/usr/share/gocode/src/go.etcd.io/etcd',
   '/usr/share/gocode/src/google.golang.org/grpc',
   '/usr/share/gocode/src/github.com/docker/docker',
+  '/usr/share/gocode/src/github.com/containerd/containerd',
+  '/usr/share/gocode/src/github.com/hashicorp/raft',
+  '/usr/share/gocode/src/github.com/prometheus/client_golang',
 ];
 
 /** .go files under the roots, skipping vendor/, testdata/ and dot-directories; symlinks not followed. */
