@@ -1,4 +1,4 @@
-// Bundles the CLI (and, once it exists, the extension) and copies the two WASM files beside the bundle:
+// Bundles the CLI, the extension (and its scan worker) and copies the two WASM files beside the bundle:
 // the engine receives their bytes from the adapter, so dist/ is self-contained.
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -7,10 +7,13 @@ import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
+// --production (npm run package): minified, no source maps, so the .vsix stays small.
+const production = process.argv.includes('--production');
 const entries = [
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/cli/worker.ts', out: 'worker' },
   { in: 'src/vscode/extension.ts', out: 'extension' },
+  { in: 'src/vscode/scan-worker.ts', out: 'scan-worker' },
   { in: 'src/node/engine.ts', out: 'engine' },
   { in: 'src/bench/main.ts', out: 'bench' },
   { in: 'src/bench/parse-floor-worker.ts', out: 'parse-floor-worker' },
@@ -28,7 +31,8 @@ const options = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: true,
+  sourcemap: !production,
+  minify: production,
   external: ['vscode'],
   logLevel: 'warning',
   loader: { '.md': 'text' },

@@ -1,4 +1,6 @@
-// npm run gen: rules/*.md → src/generated/rule-docs.ts and the README rule table.
+// npm run gen: rules/*.md → src/generated/rule-docs.ts, the README rule table, and package.json's
+// settings contribution (scripts/gen-manifest.ts, which needs the generated docs).
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { loadDocs, renderRuleDocsTs, replaceReadmeTable } from './rule-docs-lib.mjs';
 
@@ -8,4 +10,6 @@ mkdirSync('src/generated', { recursive: true });
 writeFileSync('src/generated/rule-docs.ts', renderRuleDocsTs(docs));
 if (existsSync('README.md')) writeFileSync('README.md', replaceReadmeTable(readFileSync('README.md', 'utf8'), docs));
 console.log(`generated ${docs.length} rule docs`);
+const manifest = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/gen-manifest.ts'], { stdio: 'inherit' });
+if (manifest.status !== 0) process.exit(1);
 process.exit(problems.length ? 1 : 0);

@@ -1,0 +1,213 @@
+// npm run test:vscode: the real-VS-Code suite, on machines that cannot download VS Code.
+//
+// 1. installs code-server 4.100.3 (VS Code 1.100.3) into .cache/code-server (once; install-code-server.mjs),
+// 2. bundles the mocha suite and prepares a fresh workspace with a git repository (prepare.mjs),
+// 3. starts code-server on loopback in its own process group, opens the workbench in headless Chromium
+//    with extensionDevelopmentPath/extensionTestsPath, so VS Code's real extension host loads this
+//    extension and runs the suite, which writes test-output/vscode/e2e-result.json,
+// 4. opens the real UI once more with the extension, opens a Go file, waits for the squiggle, hovers it
+//    and saves test-output/vscode/hover.png,
+// 5. stops the browser and the server's whole process group, always.
+// Exit 1 when a test fails, the extension does not activate, or anything times out.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { ensureCodeServer } from './install-code-server.mjs';
+import { buildSuite, OUT, prepareWorkspace, RESULT, ROOT, SUITE } from './prepare.mjs';
+
+const t0 = Date.now();
+const SUITE_TIMEOUT_MS = 8 * 60_000;
+const log = (m) => process.stderr.write(`[test:vscode ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+let server;
+let browser;
+async function cleanup() {
+  try {
+    await browser?.close();
+  } catch {
+    // already gone
+  }
+  browser = undefined;
+  if (server && server.exitCode === null && server.signalCode === null) {
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      // stopped by SIGTERM
+    }
+  }
+  server = undefined;
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+async function startServer(bin, workspace, port) {
+  const dataDir = join(OUT, 'user-data');
+  const extDir = join(OUT, 'extensions');
+  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(extDir, { recursive: true });
+  const serverLog = join(OUT, 'code-server.log');
+  const out = [];
+  server = spawn(
+    bin,
+    [
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--extensions-dir', extDir,
+      '--user-data-dir', dataDir,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      workspace,
+    ],
+    {
+      detached: true, // its own process group, so cleanup() stops every process it started
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, XDG_CONFIG_HOME: join(OUT, 'config'), XDG_DATA_HOME: join(OUT, 'data'), GOPITFALLS_E2E_RESULT: RESULT },
+    },
+  );
+  server.stdout.on('data', (d) => out.push(d));
+  server.stderr.on('data', (d) => out.push(d));
+  server.on('exit', () => writeFileSync(serverLog, Buffer.concat(out)));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`code-server exited (${server.exitCode}): ${Buffer.concat(out).toString().slice(-2000)}`);
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('code-server did not answer on /healthz within 60 s');
+}
+
+function pageUrl(port, workspace, withTests) {
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [['extensionDevelopmentPath', remote(ROOT)]];
+  if (withTests) payload.push(['extensionTestsPath', remote(SUITE)]);
+  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+async function runSuite(chromium, port, workspace) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const consoleLines = [];
+  page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
+  await page.goto(pageUrl(port, workspace, true));
+  const deadline = Date.now() + SUITE_TIMEOUT_MS;
+  let result;
+  while (Date.now() < deadline) {
+    if (existsSync(RESULT)) {
+      try {
+        result = JSON.parse(readFileSync(RESULT, 'utf8'));
+      } catch {
+        result = undefined; // being written
+      }
+      if (result?.done) break;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  writeFileSync(join(OUT, 'browser-console.log'), consoleLines.join('\n'));
+  await page.close();
+  if (!result) throw new Error(`the suite never reported (no ${RESULT}): did the extension host start? See test-output/vscode/browser-console.log`);
+  if (!result.done) result.failed.push({ title: 'suite', error: `timed out after ${SUITE_TIMEOUT_MS / 1000} s` });
+  return result;
+}
+
+/** What a person sees: the squiggle and the hover card in the real workbench, saved as a screenshot. */
+async function screenshotHover(port, workspace) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(pageUrl(port, workspace, false));
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await page.waitForTimeout(1500);
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { timeout: 20_000 });
+  await page.keyboard.type('timers.go');
+  await page.waitForTimeout(800);
+  await page.keyboard.press('Enter');
+  const squiggle = await page.waitForSelector('.squiggly-warning', { timeout: 60_000 });
+  const box = await squiggle.boundingBox();
+  if (!box) throw new Error('the squiggle has no box');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForTimeout(300);
+  await page.mouse.move(box.x + box.width / 2 + 2, box.y + box.height / 2);
+  const hover = await page.waitForSelector('.monaco-hover:not(.hidden) .hover-contents', { timeout: 20_000 });
+  await page.waitForTimeout(500);
+  const text = await page.$$eval('.monaco-hover', (els) => els.map((e) => e.innerText).join('\n'));
+  const shot = join(OUT, 'hover.png');
+  await page.screenshot({ path: shot });
+  await page.close();
+  if (!hover || !/time-after-in-loop/.test(text) || !/Fix:/.test(text)) throw new Error(`the hover card lacks the rule card: ${JSON.stringify(text.slice(0, 400))}`);
+  return shot;
+}
+
+async function main() {
+  const bin = ensureCodeServer();
+  log('bundling the suite and preparing the workspace');
+  await buildSuite();
+  const workspace = prepareWorkspace();
+  const port = await freePort();
+  log(`starting code-server 4.100.3 on 127.0.0.1:${port}`);
+  await startServer(bin, workspace, port);
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  log('running the mocha suite in the extension host');
+  const result = await runSuite(chromium, port, workspace);
+  for (const t of result.passed) log(`  ok   ${t}`);
+  for (const t of result.pending) log(`  todo ${t}`);
+  for (const f of result.failed) log(`  FAIL ${f.title}\n${f.error.split('\n').slice(0, 8).join('\n')}`);
+  for (const l of result.log) log(`  measured: ${l}`);
+  let uiError;
+  try {
+    log('UI: opening timers.go, waiting for the squiggle, hovering it');
+    const shot = await screenshotHover(port, workspace);
+    log(`  ok   hover card rendered; screenshot ${shot}`);
+  } catch (e) {
+    uiError = e;
+    log(`  FAIL UI hover: ${e.message}`);
+  }
+  const failed = result.failed.length + (uiError ? 1 : 0);
+  log(`${result.passed.length + (uiError ? 0 : 1)} passed, ${failed} failed, wall ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return failed ? 1 : 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (e) {
+  log(`error: ${e.stack ?? e}`);
+  code = 1;
+} finally {
+  await cleanup();
+}
+process.exit(code);
