@@ -5,12 +5,14 @@
 // 3. starts code-server on loopback in its own process group, opens the workbench in headless Chromium
 //    with extensionDevelopmentPath/extensionTestsPath, so VS Code's real extension host loads this
 //    extension and runs the suite, which writes test-output/vscode/e2e-result.json,
-// 4. opens the real UI once more with the extension, opens a Go file, waits for the squiggle, hovers it
-//    and saves test-output/vscode/hover.png,
-// 5. stops the browser and the server's whole process group, always.
+// 4. packages the .vsix (npm run package), installs it into a fresh extensions folder with
+//    `code-server --install-extension`, restarts code-server with only that install (no development
+//    path), opens a Go file in the real UI, waits for the squiggle, hovers it and saves
+//    test-output/vscode/hover.png: the packaged extension works as a user gets it,
+// 5. stops the browser and the servers' whole process groups, always, and rebuilds the dev bundle.
 // Exit 1 when a test fails, the extension does not activate, or anything times out.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ensureCodeServer } from './install-code-server.mjs';
@@ -69,12 +71,12 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-async function startServer(bin, workspace, port) {
-  const dataDir = join(OUT, 'user-data');
-  const extDir = join(OUT, 'extensions');
+async function startServer(bin, workspace, port, name = 'dev') {
+  const dataDir = join(OUT, `user-data-${name}`);
+  const extDir = join(OUT, `extensions-${name}`);
   mkdirSync(dataDir, { recursive: true });
   mkdirSync(extDir, { recursive: true });
-  const serverLog = join(OUT, 'code-server.log');
+  const serverLog = join(OUT, `code-server-${name}.log`);
   const out = [];
   server = spawn(
     bin,
@@ -114,8 +116,8 @@ async function startServer(bin, workspace, port) {
 
 function pageUrl(port, workspace, withTests) {
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-  const payload = [['extensionDevelopmentPath', remote(ROOT)]];
-  if (withTests) payload.push(['extensionTestsPath', remote(SUITE)]);
+  if (!withTests) return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+  const payload = [['extensionDevelopmentPath', remote(ROOT)], ['extensionTestsPath', remote(SUITE)]];
   return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
@@ -147,6 +149,7 @@ async function runSuite(chromium, port, workspace) {
 /** What a person sees: the squiggle and the hover card in the real workbench, saved as a screenshot. */
 async function screenshotHover(port, workspace) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const opened = Date.now();
   await page.goto(pageUrl(port, workspace, false));
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   await page.waitForTimeout(1500);
@@ -155,7 +158,9 @@ async function screenshotHover(port, workspace) {
   await page.keyboard.type('timers.go');
   await page.waitForTimeout(800);
   await page.keyboard.press('Enter');
+  const fileOpened = Date.now();
   const squiggle = await page.waitForSelector('.squiggly-warning', { timeout: 60_000 });
+  log(`  measured: fresh window: page load → squiggle ${((Date.now() - opened) / 1000).toFixed(1)} s; file opened → squiggle ${Date.now() - fileOpened} ms`);
   const box = await squiggle.boundingBox();
   if (!box) throw new Error('the squiggle has no box');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -168,7 +173,25 @@ async function screenshotHover(port, workspace) {
   await page.screenshot({ path: shot });
   await page.close();
   if (!hover || !/time-after-in-loop/.test(text) || !/Fix:/.test(text)) throw new Error(`the hover card lacks the rule card: ${JSON.stringify(text.slice(0, 400))}`);
-  return shot;
+  return { shot, text };
+}
+
+/** npm run package, then code-server --install-extension into a fresh extensions folder. */
+function packageAndInstall(bin) {
+  const r = spawnSync('npm', ['run', 'package'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run package failed: ${(r.stdout + r.stderr).slice(-2000)}`);
+  const vsix = join(ROOT, 'dist', 'go-concurrency-pitfalls.vsix');
+  const size = statSync(vsix).size;
+  log(`  packaged ${vsix}: ${(size / 1024).toFixed(0)} KB`);
+  if (size >= 5 * 1024 * 1024) throw new Error(`the .vsix is ${size} bytes, over 5 MB`);
+  const extDir = join(OUT, 'extensions-vsix');
+  const i = spawnSync(bin, ['--extensions-dir', extDir, '--user-data-dir', join(OUT, 'user-data-vsix'), '--install-extension', vsix], {
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CONFIG_HOME: join(OUT, 'config') },
+    timeout: 120_000,
+  });
+  if (i.status !== 0) throw new Error(`--install-extension failed: ${(i.stdout + i.stderr).slice(-2000)}`);
+  log(`  installed: ${(i.stdout || '').trim().split('\n').pop()}`);
 }
 
 async function main() {
@@ -189,9 +212,16 @@ async function main() {
   for (const l of result.log) log(`  measured: ${l}`);
   let uiError;
   try {
-    log('UI: opening timers.go, waiting for the squiggle, hovering it');
-    const shot = await screenshotHover(port, workspace);
+    await cleanup();
+    log('packaging the .vsix and installing it into a fresh code-server');
+    packageAndInstall(bin);
+    const port2 = await freePort();
+    await startServer(bin, workspace, port2, 'vsix');
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    log('UI (installed .vsix): opening timers.go, waiting for the squiggle, hovering it');
+    const { shot, text } = await screenshotHover(port2, workspace);
     log(`  ok   hover card rendered; screenshot ${shot}`);
+    log(`  hover text: ${JSON.stringify(text.replace(/\s+/g, ' ').slice(0, 600))}`);
   } catch (e) {
     uiError = e;
     log(`  FAIL UI hover: ${e.message}`);
@@ -209,5 +239,7 @@ try {
   code = 1;
 } finally {
   await cleanup();
+  // npm run package left a minified bundle without source maps: restore the development build.
+  spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'ignore' });
 }
 process.exit(code);
