@@ -171,6 +171,18 @@ async function screenshotHover(port, workspace) {
   const text = await page.$$eval('.monaco-hover', (els) => els.map((e) => e.innerText).join('\n'));
   const shot = join(OUT, 'hover.png');
   await page.screenshot({ path: shot });
+  // The Learn view: open it from the activity bar, search, and keep a screenshot.
+  await page.mouse.move(5, 400);
+  await page.locator('.activitybar [aria-label^="Go Concurrency"]').first().click();
+  const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const box2 = frame.locator('input#q');
+  await box2.waitFor({ timeout: 30_000 });
+  await box2.fill('close channel');
+  await frame.locator('#hits a').first().waitFor({ timeout: 20_000 });
+  const learnHits = await frame.locator('#hits a').allInnerTexts();
+  await page.screenshot({ path: join(OUT, 'learn.png') });
+  if (!learnHits.length) throw new Error('the Learn view search showed nothing');
+  log(`  ok   Learn view search "close channel": ${learnHits.length} question(s), first: ${JSON.stringify(learnHits[0])}; screenshot ${join(OUT, 'learn.png')}`);
   await page.close();
   if (!hover || !/time-after-in-loop/.test(text) || !/Fix:/.test(text)) throw new Error(`the hover card lacks the rule card: ${JSON.stringify(text.slice(0, 400))}`);
   return { shot, text };

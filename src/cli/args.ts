@@ -42,8 +42,8 @@ Options:
                                    else at the git top level)
   --stdin                          analyse standard input…
   --stdin-filename F               …as file F (its package's other files are read from disk)
-  --explain <rule-id>              print a rule's documentation
-  --list                           list the rules
+  --explain <rule-id|qa-id>        print a rule's documentation or a Q&A entry
+  --list                           list the rules and the Q&A topics and entries
   --jobs N                         worker threads (default: one per core; 1 for small runs)
   --no-color                       no colours in text output (also NO_COLOR=1)
   --version                        print the version

@@ -11,7 +11,10 @@ import type { Analyzer } from '../core/analyzer-api';
 import { ruleDocs } from '../generated/rule-docs';
 import { readWasm } from '../node/wasm';
 import { commandUri, type HoverLinks } from './hover';
-import { KnowledgeBase } from './kb';
+import { kbEntries } from '../generated/kb';
+import { Learn } from './learn';
+import type { EntryView } from './learn-html';
+import { primitiveAt, primitiveMarkdown } from './primitives';
 import { isGoDocument, LiveAnalysis, type LiveResult } from './live';
 import { SOURCE } from './mapping';
 import { CodeActionProvider, HoverProvider } from './providers';
@@ -28,6 +31,8 @@ export interface ExtensionApi {
   readonly analysisMs: number[];
   /** Resolves with the next result of a document (after an edit). */
   nextResult(uri: vscode.Uri): Promise<LiveResult>;
+  /** What the Learn panel shows now. */
+  learnCurrent(): EntryView | undefined;
 }
 
 const GO: vscode.DocumentSelector = [
@@ -44,7 +49,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const knownRuleIds = new Set(Object.keys(ruleDocs));
   const ruleDocUri = (id: string) =>
     vscode.Uri.joinPath(context.extensionUri, 'rules', ...(ruleDocs[id]?.engine ? ['engine', `${id}.md`] : [`${id}.md`]));
-  const kb = new KnowledgeBase(context.extensionPath);
 
   let analyzer: Analyzer;
   try {
@@ -56,9 +60,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   }
 
   const waiters = new Map<string, ((r: LiveResult) => void)[]>();
+  const learn = new Learn(log);
+  context.subscriptions.push(learn, learn.register());
   const api: ExtensionApi = {
     activationMs: 0,
     analysisMs: [],
+    learnCurrent: () => learn.current,
     nextResult: (uri) =>
       new Promise((resolve) => {
         const k = uri.toString();
@@ -121,18 +128,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     doc: (id) => commandUri('gopitfalls.openRuleDoc', id),
     qa: (id) => commandUri('gopitfalls.openQa', id),
   };
+  const teach = (doc: vscode.TextDocument, pos: vscode.Position) => {
+    if (!vscode.workspace.getConfiguration(SECTION, doc.uri).get<boolean>('hover.primitives', true)) return undefined;
+    const p = primitiveAt(doc.lineAt(pos.line).text, pos.character);
+    if (!p) return undefined;
+    const md = new vscode.MarkdownString(primitiveMarkdown(p, (id) => (kbEntries[id] ? links.qa(id) : undefined)));
+    md.isTrusted = { enabledCommands: ['gopitfalls.openQa'] };
+    return new vscode.Hover(md, doc.getWordRangeAtPosition(pos));
+  };
   context.subscriptions.push(
-    vscode.languages.registerHoverProvider(GO, new HoverProvider(live, links)),
+    vscode.languages.registerHoverProvider(GO, new HoverProvider(live, links, teach)),
     vscode.languages.registerCodeActionsProvider(GO, new CodeActionProvider(live), CodeActionProvider.metadata),
   );
 
-  const openMarkdown = async (uri: vscode.Uri) => {
-    try {
-      await vscode.commands.executeCommand('markdown.showPreview', uri);
-    } catch {
-      await vscode.window.showTextDocument(uri, { preview: true });
-    }
-  };
   const commands = new WorkspaceCommands({
     extensionPath: context.extensionPath,
     live,
@@ -164,23 +172,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
         );
         ruleId = pick?.label;
       }
-      if (!ruleId) return undefined;
-      if (!ruleDocs[ruleId]) {
-        void vscode.window.showWarningMessage(`Go Concurrency Pitfalls: no rule "${ruleId}".`);
-        return undefined;
-      }
-      await openMarkdown(ruleDocUri(ruleId));
-      return ruleDocUri(ruleId).toString();
+      return ruleId ? learn.openRule(ruleId) : undefined;
     }),
-    vscode.commands.registerCommand('gopitfalls.openQa', async (id?: unknown) => {
-      const entry = typeof id === 'string' ? kb.get(id) : undefined;
-      if (!entry) {
-        void vscode.window.showWarningMessage(`Go Concurrency Pitfalls: no Q&A entry "${String(id)}".`);
-        return undefined;
-      }
-      const uri = vscode.Uri.file(entry.path);
-      await openMarkdown(uri);
-      return uri.toString();
+    vscode.commands.registerCommand('gopitfalls.openQa', (id?: unknown) => learn.openQa(String(id))),
+    vscode.commands.registerCommand('gopitfalls.searchQa', async (q?: unknown) => {
+      await vscode.commands.executeCommand('gopitfalls.learn.focus');
+      let query = typeof q === 'string' ? q : undefined;
+      query ??= await vscode.window.showInputBox({ title: 'Search the Go concurrency Q&A', prompt: 'Words that must all appear' });
+      return query === undefined ? undefined : learn.search(query);
     }),
   );
 

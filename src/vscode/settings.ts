@@ -107,6 +107,13 @@ export function configurationContribution(docs: Readonly<Record<string, RuleDoc>
         markdownDescription:
           'Glob patterns, relative to the workspace folder, of files not to analyse (e.g. `gen/**`, `**/*_mock.go`). The `exclude` globs of `.gopitfalls.json` apply as well.',
       },
+      'gopitfalls.hover.primitives': {
+        type: 'boolean',
+        default: true,
+        order: 5,
+        markdownDescription:
+          'Short teaching hovers (one line and a link to the Q&A) on concurrency primitives such as `go`, `select`, `close`, `sync.WaitGroup`, `time.After` and `context.WithTimeout`, even where nothing is wrong.',
+      },
       'gopitfalls.maxFileSize': {
         type: 'number',
         default: DEFAULT_MAX_FILE_SIZE,

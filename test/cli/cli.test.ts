@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { VERSION } from '../../src/cli/meta';
 import { knownRuleIds } from '../../src/cli/rules-info';
+import { kbEntries } from '../../src/generated/kb';
 import { ruleDocs } from '../../src/generated/rule-docs';
 import { CLEAN, jsonFindings, runCli, sarifErrors, sarifValid, tmpTree, withPackage, WG_BAD } from './helpers';
 
@@ -64,18 +65,30 @@ test('--explain: an unknown id exits 2 listing the known ids', async () => {
 });
 
 const firstDoc = Object.values(ruleDocs)[0];
+test('--explain: a Q&A entry prints its markdown and its rules', async () => {
+  const cwd = tmpTree();
+  const id = Object.values(kbEntries).find((e) => e.rules.length)!.id;
+  const r = await runCli(['--explain', id], { cwd });
+  assert.equal(r.code, 0);
+  assert.ok(r.stdout.startsWith(`# ${kbEntries[id]!.question}`));
+  assert.match(r.stdout, /\nRules: /);
+});
+
 test('--explain: a documented rule prints its markdown', { skip: !firstDoc && 'no rule docs generated yet' }, async () => {
   const r = await runCli(['--explain', firstDoc!.id], { cwd: tmpTree() });
   assert.equal(r.code, 0);
   assert.equal(r.stdout.trimEnd(), firstDoc!.markdown.trimEnd());
 });
 
-test('--list names every rule; --version and --help', async () => {
+test('--list names every rule, then the Q&A topics and entries; --version and --help', async () => {
   const cwd = tmpTree();
   const list = await runCli(['--list'], { cwd });
   assert.equal(list.code, 0);
-  const ids = list.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
+  const [rules, topics] = list.stdout.split(/\n\nQ&A topics[^\n]*\n/);
+  const ids = rules!.trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0]);
   assert.deepEqual(ids, knownRuleIds());
+  const entryIds = topics!.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim().split(/\s+/)[0]);
+  assert.deepEqual(entryIds.sort(), Object.keys(kbEntries).sort());
   for (const [id, doc] of Object.entries(ruleDocs)) assert.match(list.stdout, new RegExp(`^${id}\\s+${doc.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
   assert.deepEqual(await runCli(['--version'], { cwd }), { code: 0, stdout: `${VERSION}\n`, stderr: '' });
   const help = await runCli(['--help'], { cwd });

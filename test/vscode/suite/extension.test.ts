@@ -197,9 +197,52 @@ describe('Go Concurrency Pitfalls in VS Code', function () {
     print(`workspace scan: ${r.files} files, ${r.findings} findings`);
   });
 
-  it('opening a rule doc and a Q&A entry works from the commands the hover links to', async () => {
-    const doc = await vscode.commands.executeCommand<string>('gopitfalls.openRuleDoc', 'copied-lock');
-    assert.ok(doc?.endsWith('/rules/copied-lock.md'), String(doc));
+  it('the Learn view opens and its search finds Q&A entries', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.gopitfalls');
+    const ids = await vscode.commands.executeCommand<string[]>('gopitfalls.searchQa', 'waitgroup add');
+    assert.ok(ids && ids.length > 0, 'no hits');
+    assert.ok(ids.includes('waitgroup-add-before-go'), ids.join(', '));
+    const none = await vscode.commands.executeCommand<string[]>('gopitfalls.searchQa', 'zzzz-no-such-word');
+    assert.deepEqual(none, []);
+  });
+
+  it("the hover's Q&A link opens the entry, rendered in the Learn panel", async () => {
+    const ed = await open('review.go');
+    const d = await waitFor('review.go copied-lock', () => ours(ed.document.uri).find((x) => codeOf(x) === 'copied-lock'));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', ed.document.uri, d.range.start);
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+    const m = /\(command:gopitfalls\.openQa\?([^)]+)\)/.exec(text);
+    assert.ok(m, `no Q&A link in the hover: ${text}`);
+    const args = JSON.parse(decodeURIComponent(m[1]!)) as string[];
+    await vscode.commands.executeCommand('gopitfalls.openQa', ...args);
+    const view = api.learnCurrent();
+    assert.ok(view && view.kind === 'qa' && view.id === args[0]);
+    assert.match(view.html, /<h1>/);
+    assert.match(view.html, /<h2>Short answer<\/h2>/);
+    assert.match(view.html, /data-rule="copied-lock"/, 'the entry links its rule');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('opening a rule doc from the command the hover links to renders it', async () => {
+    const v = await vscode.commands.executeCommand<{ kind: string; id: string; html: string }>('gopitfalls.openRuleDoc', 'copied-lock');
+    assert.equal(v?.kind, 'rule');
+    assert.match(v!.html, /<h2>Why it is dangerous<\/h2>/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('a teaching hover on a primitive where nothing is wrong: at most 3 lines and a link', async () => {
+    const ed = await open('counter.go');
+    const line = ed.document.getText().split('\n').findIndex((l) => l.includes('sync.Mutex'));
+    const col = ed.document.lineAt(line).text.indexOf('Mutex');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', ed.document.uri, new vscode.Position(line, col + 1));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+    assert.match(text, /\*\*sync\.Mutex\*\*/);
+    assert.ok(text.trim().split('\n').length <= 3, text);
+    await vscode.workspace.getConfiguration('gopitfalls').update('hover.primitives', false, vscode.ConfigurationTarget.Workspace);
+    const off = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', ed.document.uri, new vscode.Position(line, col + 1));
+    const offText = off.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+    assert.doesNotMatch(offText, /\*\*sync\.Mutex\*\*/);
+    await vscode.workspace.getConfiguration('gopitfalls').update('hover.primitives', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   it('measures keystroke latency in the real extension host (printed, not asserted)', async () => {
