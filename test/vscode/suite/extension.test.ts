@@ -197,6 +197,21 @@ describe('Go Concurrency Pitfalls in VS Code', function () {
     print(`workspace scan: ${r.files} files, ${r.findings} findings`);
   });
 
+  it('package awareness: an unsaved edit of a sibling file changes the findings of an open file', async () => {
+    const snap = await open('snapshot.go');
+    await vscode.commands.executeCommand('undo'); // the ignore directive inserted by an earlier test
+    await waitFor('snapshot.go copied-lock', () => ours(snap.document.uri).some((d) => codeOf(d) === 'copied-lock'), 20_000);
+    const counter = await open('counter.go');
+    const mu = counter.document.getText().indexOf('\tmu sync.Mutex\n');
+    assert.ok(mu > 0);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(counter.document.uri, new vscode.Range(counter.document.positionAt(mu), counter.document.positionAt(mu + '\tmu sync.Mutex\n'.length)), '\tmu *sync.Mutex\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitFor('the copied-lock finding in snapshot.go to go away', () => !ours(snap.document.uri).some((d) => codeOf(d) === 'copied-lock'), 20_000);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('and to come back', () => ours(snap.document.uri).some((d) => codeOf(d) === 'copied-lock'), 20_000);
+  });
+
   it('the Learn view opens and its search finds Q&A entries', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.gopitfalls');
     const ids = await vscode.commands.executeCommand<string[]>('gopitfalls.searchQa', 'waitgroup add');
@@ -249,17 +264,20 @@ describe('Go Concurrency Pitfalls in VS Code', function () {
     const ed = await open('big.go');
     await waitFor('big.go analysed', () => api.analysisMs.length > 0 && ours(ed.document.uri).length > 0, 30_000);
     const times: number[] = [];
+    const engine: number[] = [];
     const line = ed.document.lineCount - 2;
     for (let i = 0; i < 200; i++) {
       const next = api.nextResult(ed.document.uri);
       const t0 = performance.now();
       await ed.edit((b) => b.insert(new vscode.Position(line, 0), i % 2 ? 'x' : 'y'), { undoStopBefore: false, undoStopAfter: false });
-      await next;
+      engine.push((await next).ms);
       times.push(performance.now() - t0);
     }
-    times.sort((a, b) => a - b);
-    const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(1);
-    print(`keystroke → diagnostics in the extension host, ${ed.document.lineCount} lines, 200 edits: p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms`);
+    const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!.toFixed(1);
+    print(
+      `keystroke → diagnostics in the extension host, ${ed.document.lineCount} lines, 200 edits: p50 ${pct(times, 50)} ms, p95 ${pct(times, 95)} ms, p99 ${pct(times, 99)} ms ` +
+        `(of which analysis: p50 ${pct(engine, 50)} ms, p95 ${pct(engine, 95)} ms)`,
+    );
     assert.equal(times.length, 200);
   });
 });
