@@ -74,8 +74,14 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 async function startServer(bin, workspace, port, name = 'dev') {
   const dataDir = join(OUT, `user-data-${name}`);
   const extDir = join(OUT, `extensions-${name}`);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(join(dataDir, 'User'), { recursive: true });
   mkdirSync(extDir, { recursive: true });
+  // Deterministic editor: edits made by the suite stay unsaved (the review test reads the disk), no
+  // welcome page over the editors.
+  writeFileSync(
+    join(dataDir, 'User', 'settings.json'),
+    JSON.stringify({ 'files.autoSave': 'off', 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off' }, null, 2),
+  );
   const serverLog = join(OUT, `code-server-${name}.log`);
   const out = [];
   server = spawn(
