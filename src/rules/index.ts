@@ -9,6 +9,7 @@ import emptyCriticalSection from './empty-critical-section';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
 import missingDeferCancel from './missing-defer-cancel';
 import nilContext from './nil-context';
+import recursiveLock from './recursive-lock';
 import selectDefaultBusyLoop from './select-default-busy-loop';
 import signalNotifyUnbuffered from './signal-notify-unbuffered';
 import syncPoolNonPointer from './sync-pool-non-pointer';
@@ -28,6 +29,7 @@ export const allRules: readonly RuleDefinition[] = [
   leakyUnbufferedResultChannel,
   missingDeferCancel,
   nilContext,
+  recursiveLock,
   selectDefaultBusyLoop,
   signalNotifyUnbuffered,
   syncPoolNonPointer,
