@@ -50,7 +50,7 @@ const UNLOCKS: Readonly<Record<string, 'Lock' | 'RLock'>> = { Unlock: 'Lock', RU
 /** Runs the walk over a function's body; returns false when the function was not analysed. */
 export function walkLocks(body: Node, sem: FileSemantics, events: LockEvents): boolean {
   if (isUnstructured(body)) return false;
-  new Walker(sem, events).list(statementsOf(body), new Map());
+  new Walker(sem, events, releasedElsewhere(body)).list(statementsOf(body), new Map());
   return true;
 }
 
@@ -61,6 +61,33 @@ export function eachNodeOutsideLiterals(node: Node, visit: (n: Node) => void): v
     visit(n);
     return true;
   });
+}
+
+/**
+ * Receivers this function lets someone else release: unlocked inside a function literal that is not an
+ * immediately deferred one (`op.done = func() { mu.Unlock() }`), or handed out as a method value
+ * (`srv.NotifyStarted = mu.Unlock`). Such a mutex is a signal, not a critical section: not tracked.
+ */
+function releasedElsewhere(body: Node): Set<string> {
+  const out = new Set<string>();
+  walk(body, (n) => {
+    if (n.type === 'selector_expression' && /^R?Unlock$/.test(field(n, 'field')?.text ?? '')) {
+      const recv = field(n, 'operand')?.text;
+      if (!recv) return true;
+      if (n.parent?.type !== 'call_expression' || field(n.parent, 'function')?.id !== n.id) out.add(recv);
+      else {
+        for (let p: Node | null = n.parent; p && p.id !== body.id; p = p.parent) {
+          if (p.type !== 'func_literal') continue;
+          const call = p.parent;
+          const deferred = call?.type === 'call_expression' && call.parent?.type === 'defer_statement';
+          if (!deferred) out.add(recv);
+          break;
+        }
+      }
+    }
+    return true;
+  });
+  return out;
 }
 
 function isUnstructured(body: Node): boolean {
@@ -111,6 +138,7 @@ class Walker {
   constructor(
     private readonly sem: FileSemantics,
     private readonly ev: LockEvents,
+    private readonly signals: ReadonlySet<string>,
   ) {}
 
   private node(n: Node | null, st: Map<string, Held>): void {
@@ -236,7 +264,7 @@ class Walker {
       }
       case 'expression_statement': {
         const lc = lockCall(s);
-        if (lc && (lc.method === 'Lock' || lc.method === 'RLock') && isLockReceiver(lc.recv, this.sem)) {
+        if (lc && (lc.method === 'Lock' || lc.method === 'RLock') && !this.signals.has(lc.recv.text) && isLockReceiver(lc.recv, this.sem)) {
           this.node(s, st);
           const h: Held = { recv: lc.recv.text, method: lc.method, stmt: s, deferred: false };
           const prev = st.get(h.recv);
