@@ -5,6 +5,7 @@ import copiedLock from './copied-lock';
 import deferInChannelRange from './defer-in-channel-range';
 import deferInEndlessLoop from './defer-in-endless-loop';
 import deferredLockAfterLock from './deferred-lock-after-lock';
+import doubleClose from './double-close';
 import emptyCriticalSection from './empty-critical-section';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
 import missingDeferCancel from './missing-defer-cancel';
@@ -25,6 +26,7 @@ export const allRules: readonly RuleDefinition[] = [
   deferInChannelRange,
   deferInEndlessLoop,
   deferredLockAfterLock,
+  doubleClose,
   emptyCriticalSection,
   leakyUnbufferedResultChannel,
   missingDeferCancel,
