@@ -1,5 +1,7 @@
 package main
 
+import "time"
+
 // Channel ownership: who closes, who stops, who receives.
 
 // produce sends n squares; its cleanup was written twice.
@@ -9,4 +11,13 @@ func produce(out chan<- int, n int) {
 		out <- i * i
 	}
 	close(out) // the deferred close panics on return
+}
+
+// waitTicks waits for n ticks; its ticker is never stopped.
+func waitTicks(n int) int {
+	t := time.NewTicker(10 * time.Millisecond)
+	for i := 0; i < n; i++ {
+		<-t.C
+	}
+	return n
 }

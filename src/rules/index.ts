@@ -15,6 +15,7 @@ import selectDefaultBusyLoop from './select-default-busy-loop';
 import signalNotifyUnbuffered from './signal-notify-unbuffered';
 import syncPoolNonPointer from './sync-pool-non-pointer';
 import testingFatalInGoroutine from './testing-fatal-in-goroutine';
+import tickerNotStopped from './ticker-not-stopped';
 import timeAfterInLoop from './time-after-in-loop';
 import waitgroupAddInGoroutine from './waitgroup-add-in-goroutine';
 
@@ -36,6 +37,7 @@ export const allRules: readonly RuleDefinition[] = [
   signalNotifyUnbuffered,
   syncPoolNonPointer,
   testingFatalInGoroutine,
+  tickerNotStopped,
   timeAfterInLoop,
   waitgroupAddInGoroutine,
 ];

@@ -46,6 +46,8 @@ export class UnusedPathSearch {
     private readonly mentions: (n: Node | null) => boolean,
     private readonly start: Node,
     private readonly nakedReturnUses = false,
+    /** Loops the caller knows never end on their own (e.g. `for range ticker.C`), besides `for {}`. */
+    private readonly endless: (forStmt: Node) => boolean = () => false,
   ) {}
 
   /** Runs the search from just after `start` (a statement) to the end of its function. */
@@ -74,7 +76,7 @@ export class UnusedPathSearch {
         case 'for_statement': {
           // Body done (normally or by continue): the loop runs again, through the start → counts as used;
           // or it exits, when it has a condition.
-          const exits = flow.brk || (!isEndless(list) && (flow.normal || flow.cont));
+          const exits = flow.brk || (!isEndless(list) && !this.endless(list) && (flow.normal || flow.cont));
           flow = exits ? NORMAL : DEAD;
           break;
         }
@@ -136,7 +138,7 @@ export class UnusedPathSearch {
         for (const c of namedChildren(s)) if (c.type !== 'block' && this.mentions(c)) return DEAD;
         const body = field(s, 'body');
         const o = body ? this.stmt(body) : NORMAL;
-        return { normal: !isEndless(s) || o.brk, brk: false, cont: false };
+        return { normal: !(isEndless(s) || this.endless(s)) || o.brk, brk: false, cont: false };
       }
       case 'expression_switch_statement':
       case 'type_switch_statement': {
