@@ -21,3 +21,10 @@ func waitTicks(n int) int {
 	}
 	return n
 }
+
+// squareLater parks a value in a channel nobody else knows of.
+func squareLater(n int) int {
+	out := make(chan int)
+	out <- n * n // nobody can receive yet: blocks forever
+	return <-out
+}

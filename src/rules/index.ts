@@ -12,6 +12,7 @@ import missingDeferCancel from './missing-defer-cancel';
 import nilContext from './nil-context';
 import recursiveLock from './recursive-lock';
 import selectDefaultBusyLoop from './select-default-busy-loop';
+import selfDeadlockUnbufferedSend from './self-deadlock-unbuffered-send';
 import signalNotifyUnbuffered from './signal-notify-unbuffered';
 import syncPoolNonPointer from './sync-pool-non-pointer';
 import testingFatalInGoroutine from './testing-fatal-in-goroutine';
@@ -34,6 +35,7 @@ export const allRules: readonly RuleDefinition[] = [
   nilContext,
   recursiveLock,
   selectDefaultBusyLoop,
+  selfDeadlockUnbufferedSend,
   signalNotifyUnbuffered,
   syncPoolNonPointer,
   testingFatalInGoroutine,
