@@ -26,3 +26,42 @@ func (x *Index) Lookup(k string) int {
 	}
 	return v
 }
+
+// Counters tracks lookups per key.
+type Counters struct {
+	mu     sync.RWMutex
+	values map[string]int
+	reads  map[string]int
+}
+
+// Value counts the read under the read lock: concurrent readers write the map at once.
+func (c *Counters) Value(k string) int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	c.reads[k]++
+	return c.values[k]
+}
+
+// Journal records entries and streams them to a consumer.
+type Journal struct {
+	mu      sync.Mutex
+	entries []string
+	events  chan string
+}
+
+// Add sends while holding the lock that Run needs before it receives again.
+func (j *Journal) Add(e string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.entries = append(j.entries, e)
+	j.events <- e
+}
+
+// Run consumes events.
+func (j *Journal) Run() {
+	for e := range j.events {
+		j.mu.Lock()
+		j.entries = append(j.entries, "seen "+e)
+		j.mu.Unlock()
+	}
+}

@@ -1,6 +1,7 @@
 import type { RuleDefinition } from '../core/rule';
 import atomicSelfAssignment from './atomic-self-assignment';
 import busyWaitSpinLoop from './busy-wait-spin-loop';
+import channelOpUnderLock from './channel-op-under-lock';
 import copiedLock from './copied-lock';
 import deferInChannelRange from './defer-in-channel-range';
 import deferInEndlessLoop from './defer-in-endless-loop';
@@ -19,11 +20,13 @@ import testingFatalInGoroutine from './testing-fatal-in-goroutine';
 import tickerNotStopped from './ticker-not-stopped';
 import timeAfterInLoop from './time-after-in-loop';
 import waitgroupAddInGoroutine from './waitgroup-add-in-goroutine';
+import writeUnderRlock from './write-under-rlock';
 
 /** Every detector, sorted by id. A test checks this list against src/rules/*.ts and rules/*.md. */
 export const allRules: readonly RuleDefinition[] = [
   atomicSelfAssignment,
   busyWaitSpinLoop,
+  channelOpUnderLock,
   copiedLock,
   deferInChannelRange,
   deferInEndlessLoop,
@@ -42,4 +45,5 @@ export const allRules: readonly RuleDefinition[] = [
   tickerNotStopped,
   timeAfterInLoop,
   waitgroupAddInGoroutine,
+  writeUnderRlock,
 ];

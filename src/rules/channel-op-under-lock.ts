@@ -1,0 +1,180 @@
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type RuleContext } from '../core/rule';
+import { lockCall } from '../core/semantic/locks';
+import { walkLocks, type Held } from '../core/semantic/lock-state';
+import { enclosingFunction, field, FUNCTION_TYPES, walk } from '../core/semantic/nodes';
+
+/**
+ * A blocking channel send or receive made while holding a mutex, when the other side of that channel
+ * (a function in the same file that receives from it, or sends to it) takes the same mutex: the
+ * holder waits for the other side, and the other side can be waiting for the lock — a deadlock as soon
+ * as the channel's buffer (if any) is full or empty.
+ *
+ * "The same" is by name, as far as one file can say without types: the channel by its field name
+ * (`s.events` ↔ `c.events`) or, for a local variable, by its declaration; the mutex by its field name
+ * (`s.mu` ↔ `c.mu`). The lock must be held on every path to the operation (lock-state.ts); operations
+ * that are select cases are left out (the select may have a way out), and so is the code of function
+ * literals, go statements and deferred calls at the holder's side.
+ *
+ * Plain "channel operation under a lock" without a counterpart that locks is not reported: on real code
+ * it is mostly deliberate (buffers sized to never block, sends kept in lock order, a closed flag checked
+ * under the same lock to make send and close safe), see the doc.
+ */
+export default defineRule({
+  id: 'channel-op-under-lock',
+  applies: (ctx) => ctx.file.text.includes('<-'),
+  visit: {
+    // Once per file: the package clause is the file's first declaration-level node.
+    package_clause(pkg, ctx) {
+      const root = pkg.parent;
+      if (!root) return;
+      const ops = channelOps(root, ctx);
+      if (ops.length === 0) return;
+      const seen = new Set<number>();
+      walk(root, (fn) => {
+        if (!FUNCTION_TYPES.has(fn.type)) return true;
+        const body = field(fn, 'body');
+        if (!body || !/\bR?Lock\(\)/.test(body.text) || !body.text.includes('<-')) return true;
+        walkLocks(body, ctx.sem, {
+          onNode(node, held) {
+            if (held.size === 0 || node.type === 'go_statement' || node.type === 'defer_statement') return;
+            if (node.parent?.type === 'communication_case') return;
+            for (const op of ops) {
+              if (seen.has(op.node.id) || op.inSelect || op.fn.id !== fn.id || !within(op.node, node)) continue;
+              if (op.send && drainedFirst(op, fn)) continue;
+              for (const h of held.values()) {
+                const other = counterpart(op, h, ops);
+                if (!other) continue;
+                seen.add(op.node.id);
+                const verb = op.send ? 'send on' : 'receive from';
+                ctx.report({
+                  node: op.node,
+                  message: `${verb} ${op.chan.text} while holding ${h.recv}, and the ${op.send ? 'receiver' : 'sender'} takes ${lockCall(other.lock)?.recv.text ?? h.recv} too: each can wait for the other forever`,
+                  related: [
+                    { node: h.stmt, message: `${h.recv} locked here` },
+                    { node: other.op.node, message: `the other side of ${op.chan.text}` },
+                    { node: other.lock, message: 'which takes the same mutex' },
+                  ],
+                });
+                break;
+              }
+            }
+          },
+        });
+        return true;
+      });
+    },
+  },
+});
+
+interface ChanOp {
+  node: Node;
+  chan: Node;
+  key: string;
+  send: boolean;
+  inSelect: boolean;
+  fn: Node;
+}
+
+function within(n: Node, outer: Node): boolean {
+  return outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
+}
+
+/** Every send, receive and range over a channel in the file, keyed by the channel's name. */
+function channelOps(root: Node, ctx: RuleContext): ChanOp[] {
+  const out: ChanOp[] = [];
+  const add = (node: Node, chan: Node | null, send: boolean, inSelect: boolean) => {
+    const fn = enclosingFunction(node);
+    if (!chan || !fn) return;
+    const key = chanKey(chan, ctx);
+    if (key) out.push({ node, chan, key, send, inSelect, fn });
+  };
+  walk(root, (n) => {
+    if (n.type === 'send_statement') add(n, field(n, 'channel'), true, n.parent?.type === 'communication_case');
+    else if (n.type === 'unary_expression' && n.child(0)?.type === '<-') add(n, field(n, 'operand'), false, isSelectCase(n));
+    else if (n.type === 'range_clause') {
+      const r = field(n, 'right');
+      const t = r ? ctx.sem.typeOf(r) : undefined;
+      if (r && t?.k === 'chan') add(n, r, false, false);
+    }
+    return true;
+  });
+  return out;
+}
+
+function chanKey(chan: Node, ctx: RuleContext): string | null {
+  if (chan.type === 'selector_expression') {
+    const f = field(chan, 'field');
+    return f ? `.${f.text}` : null;
+  }
+  if (chan.type === 'identifier') {
+    const d = ctx.sem.resolve(chan);
+    return d ? `${chan.text}@${d.nameNode.startIndex}` : null;
+  }
+  return null;
+}
+
+function isSelectCase(recv: Node): boolean {
+  for (let p = recv.parent; p; p = p.parent) {
+    if (p.type === 'communication_case') return true;
+    if (p.type !== 'receive_statement' && p.type !== 'expression_list' && p.type !== 'parenthesized_expression') return false;
+  }
+  return false;
+}
+
+/** The field name of a mutex receiver (`mu` of `s.mu`), or null for a plain variable. */
+function lockName(recv: string): string | null {
+  const m = /\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(recv);
+  return m ? m[1]! : null;
+}
+
+/** An operation on the other side of op's channel, in another function that takes the same mutex. */
+function counterpart(op: ChanOp, h: Held, ops: ChanOp[]): { op: ChanOp; lock: Node } | null {
+  const name = lockName(h.recv);
+  if (!name) return null;
+  for (const o of ops) {
+    if (o.key !== op.key || o.send === op.send || o.fn.id === op.fn.id) continue;
+    const body = field(o.fn, 'body');
+    if (!body) continue;
+    let lock: Node | null = null;
+    const ok = okName(o.node);
+    walk(body, (n) => {
+      if (lock || n.type === 'func_literal') return false;
+      // `v, ok := <-ch; if !ok { mu.Lock() … }`: taken only once the channel is closed.
+      if (ok && n.type === 'if_statement' && new RegExp(`\\b${ok}\\b`).test(field(n, 'condition')?.text ?? '')) return false;
+      if (n.type === 'expression_statement') {
+        const lc = lockCall(n);
+        if (lc && (lc.method === 'Lock' || (lc.method === 'RLock' && h.method === 'Lock')) && lockName(lc.recv.text) === name) lock = n;
+      }
+      return true;
+    });
+    if (lock) return { op: o, lock };
+  }
+  return null;
+}
+
+/** `v, ok := <-ch` (also as a select case): the name of ok. */
+function okName(recv: Node): string | null {
+  let p = recv.parent;
+  while (p && (p.type === 'expression_list' || p.type === 'parenthesized_expression')) p = p.parent;
+  if (!p || (p.type !== 'receive_statement' && p.type !== 'short_var_declaration' && p.type !== 'assignment_statement')) return null;
+  const left = field(p, 'left');
+  const names = left ? left.namedChildren.filter((x): x is Node => !!x) : [];
+  return names.length === 2 && names[1]!.type === 'identifier' && names[1]!.text !== '_' ? names[1]!.text : null;
+}
+
+/** A send preceded, in the same function, by a non-blocking receive that empties the same channel. */
+function drainedFirst(op: ChanOp, fn: Node): boolean {
+  let found = false;
+  walk(fn, (n) => {
+    if (found || n.startIndex >= op.node.startIndex) return false;
+    if (n.type === 'select_statement' && n.namedChildren.some((c) => c?.type === 'default_case')) {
+      walk(n, (m) => {
+        if (m.type === 'unary_expression' && m.child(0)?.type === '<-' && field(m, 'operand')?.text === op.chan.text) found = true;
+        return !found;
+      });
+    }
+    return !found;
+  });
+  return found;
+}
