@@ -28,3 +28,18 @@ func squareLater(n int) int {
 	out <- n * n // nobody can receive yet: blocks forever
 	return <-out
 }
+
+// sumAll adds numbers produced by a goroutine that never closes the channel.
+func sumAll(nums []int) int {
+	ch := make(chan int)
+	go func() {
+		for _, n := range nums {
+			ch <- n
+		}
+	}()
+	sum := 0
+	for n := range ch { // never ends after the last number
+		sum += n
+	}
+	return sum
+}

@@ -11,6 +11,7 @@ import emptyCriticalSection from './empty-critical-section';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
 import missingDeferCancel from './missing-defer-cancel';
 import nilContext from './nil-context';
+import rangeOverUnclosedChannel from './range-over-unclosed-channel';
 import recursiveLock from './recursive-lock';
 import selectDefaultBusyLoop from './select-default-busy-loop';
 import selfDeadlockUnbufferedSend from './self-deadlock-unbuffered-send';
@@ -36,6 +37,7 @@ export const allRules: readonly RuleDefinition[] = [
   leakyUnbufferedResultChannel,
   missingDeferCancel,
   nilContext,
+  rangeOverUnclosedChannel,
   recursiveLock,
   selectDefaultBusyLoop,
   selfDeadlockUnbufferedSend,
