@@ -1,6 +1,9 @@
 package main
 
-import "sync"
+import (
+	"net"
+	"sync"
+)
 
 // Index hands out a stable number per key.
 type Index struct {
@@ -64,4 +67,25 @@ func (j *Journal) Run() {
 		j.entries = append(j.entries, "seen "+e)
 		j.mu.Unlock()
 	}
+}
+
+// ConnPool keeps one connection per address.
+type ConnPool struct {
+	mu    sync.Mutex
+	conns map[string]net.Conn
+}
+
+// Conn dials while holding the pool's lock: one slow address stalls every caller.
+func (p *ConnPool) Conn(addr string) (net.Conn, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c, ok := p.conns[addr]; ok {
+		return c, nil
+	}
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	p.conns[addr] = c
+	return c, nil
 }

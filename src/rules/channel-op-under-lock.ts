@@ -41,7 +41,7 @@ export default defineRule({
             if (node.parent?.type === 'communication_case') return;
             for (const op of ops) {
               if (seen.has(op.node.id) || op.inSelect || op.fn.id !== fn.id || !within(op.node, node)) continue;
-              if (op.send && drainedFirst(op, fn)) continue;
+              if ((op.send && drainedFirst(op, fn)) || assignedFirst(op, fn)) continue;
               for (const h of held.values()) {
                 const other = counterpart(op, h, ops);
                 if (!other) continue;
@@ -173,6 +173,19 @@ function drainedFirst(op: ChanOp, fn: Node): boolean {
         if (m.type === 'unary_expression' && m.child(0)?.type === '<-' && field(m, 'operand')?.text === op.chan.text) found = true;
         return !found;
       });
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** The channel is (re)made earlier in the same function: nobody else holds the new one yet. */
+function assignedFirst(op: ChanOp, fn: Node): boolean {
+  let found = false;
+  walk(fn, (n) => {
+    if (found || n.startIndex >= op.node.startIndex) return false;
+    if (n.type === 'assignment_statement' || n.type === 'short_var_declaration') {
+      for (const l of field(n, 'left')?.namedChildren ?? []) if (l?.text === op.chan.text) found = true;
     }
     return !found;
   });

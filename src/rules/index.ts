@@ -9,6 +9,7 @@ import deferredLockAfterLock from './deferred-lock-after-lock';
 import doubleClose from './double-close';
 import emptyCriticalSection from './empty-critical-section';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
+import lockHeldDuringIo from './lock-held-during-io';
 import missingDeferCancel from './missing-defer-cancel';
 import nilContext from './nil-context';
 import rangeOverUnclosedChannel from './range-over-unclosed-channel';
@@ -35,6 +36,7 @@ export const allRules: readonly RuleDefinition[] = [
   doubleClose,
   emptyCriticalSection,
   leakyUnbufferedResultChannel,
+  lockHeldDuringIo,
   missingDeferCancel,
   nilContext,
   rangeOverUnclosedChannel,
