@@ -43,3 +43,10 @@ func sumAll(nums []int) int {
 	}
 	return sum
 }
+
+// firstResult takes one result and closes the channel the workers still send on.
+func firstResult(results chan string) string {
+	r := <-results
+	close(results) // the next worker's send panics
+	return r
+}

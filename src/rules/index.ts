@@ -2,6 +2,7 @@ import type { RuleDefinition } from '../core/rule';
 import atomicSelfAssignment from './atomic-self-assignment';
 import busyWaitSpinLoop from './busy-wait-spin-loop';
 import channelOpUnderLock from './channel-op-under-lock';
+import closeByReceiver from './close-by-receiver';
 import copiedLock from './copied-lock';
 import deferInChannelRange from './defer-in-channel-range';
 import deferInEndlessLoop from './defer-in-endless-loop';
@@ -29,6 +30,7 @@ export const allRules: readonly RuleDefinition[] = [
   atomicSelfAssignment,
   busyWaitSpinLoop,
   channelOpUnderLock,
+  closeByReceiver,
   copiedLock,
   deferInChannelRange,
   deferInEndlessLoop,
