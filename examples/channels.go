@@ -50,3 +50,17 @@ func firstResult(results chan string) string {
 	close(results) // the next worker's send panics
 	return r
 }
+
+// mergeAll fans in every source; each sender closes the shared channel when it is done.
+func mergeAll(sources [][]int) <-chan int {
+	merged := make(chan int)
+	for _, src := range sources {
+		go func(vals []int) {
+			for _, v := range vals {
+				merged <- v
+			}
+			close(merged) // the first to finish closes; the others panic
+		}(src)
+	}
+	return merged
+}

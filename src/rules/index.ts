@@ -12,6 +12,7 @@ import emptyCriticalSection from './empty-critical-section';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
 import lockHeldDuringIo from './lock-held-during-io';
 import missingDeferCancel from './missing-defer-cancel';
+import multipleSendersClose from './multiple-senders-close';
 import nilContext from './nil-context';
 import rangeOverUnclosedChannel from './range-over-unclosed-channel';
 import recursiveLock from './recursive-lock';
@@ -40,6 +41,7 @@ export const allRules: readonly RuleDefinition[] = [
   leakyUnbufferedResultChannel,
   lockHeldDuringIo,
   missingDeferCancel,
+  multipleSendersClose,
   nilContext,
   rangeOverUnclosedChannel,
   recursiveLock,
