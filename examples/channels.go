@@ -64,3 +64,16 @@ func mergeAll(sources [][]int) <-chan int {
 	}
 	return merged
 }
+
+// forward copies values until in is closed, then spins: break leaves only the select.
+func forward(in <-chan int, out chan<- int) {
+	for {
+		select {
+		case v, ok := <-in:
+			if !ok {
+				break
+			}
+			out <- v
+		}
+	}
+}

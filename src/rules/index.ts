@@ -3,6 +3,7 @@ import atomicSelfAssignment from './atomic-self-assignment';
 import busyWaitSpinLoop from './busy-wait-spin-loop';
 import channelOpUnderLock from './channel-op-under-lock';
 import closeByReceiver from './close-by-receiver';
+import closedChannelSelectSpin from './closed-channel-select-spin';
 import copiedLock from './copied-lock';
 import deferInChannelRange from './defer-in-channel-range';
 import deferInEndlessLoop from './defer-in-endless-loop';
@@ -32,6 +33,7 @@ export const allRules: readonly RuleDefinition[] = [
   busyWaitSpinLoop,
   channelOpUnderLock,
   closeByReceiver,
+  closedChannelSelectSpin,
   copiedLock,
   deferInChannelRange,
   deferInEndlessLoop,

@@ -96,3 +96,22 @@ export function reassignments(body: Node, chan: Node, sem: FileSemantics, from =
 export function stmts(list: Node): Node[] {
   return namedChildren(list).filter((s) => s.type !== 'comment');
 }
+
+/**
+ * Some `close(x)` in the file closes this channel: for a variable, a close of the same variable; for a
+ * field path (`s.in`), a close of any expression ending in the same field name (`x.in`). Closes for
+ * which ignore returns true are skipped.
+ */
+export function closedInFile(ch: Node, sem: FileSemantics, root: Node, ignore?: (close: Node) => boolean): boolean {
+  const fieldName = ch.type === 'selector_expression' ? field(ch, 'field')?.text : undefined;
+  let found = false;
+  walk(root, (n) => {
+    if (found) return false;
+    if (n.type !== 'call_expression' || ignore?.(n)) return true;
+    const a = closeArg(n, sem);
+    if (!a) return true;
+    if (fieldName ? a.type === 'selector_expression' && field(a, 'field')?.text === fieldName : sameChannel(a, ch, sem)) found = true;
+    return !found;
+  });
+  return found;
+}
