@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"net"
 	"sync"
 )
@@ -88,4 +89,22 @@ func (p *ConnPool) Conn(addr string) (net.Conn, error) {
 	}
 	p.conns[addr] = c
 	return c, nil
+}
+
+// Queue buffers items until it is closed.
+type Queue struct {
+	mu     sync.Mutex
+	items  []string
+	closed bool
+}
+
+// Push returns early with the lock still held once the queue is closed.
+func (q *Queue) Push(s string) error {
+	q.mu.Lock()
+	if q.closed {
+		return errors.New("queue closed")
+	}
+	q.items = append(q.items, s)
+	q.mu.Unlock()
+	return nil
 }

@@ -26,6 +26,10 @@ export interface Report {
 export interface RuleContext {
   readonly file: SourceFile;
   readonly sem: FileSemantics;
+  /**
+   * Messages must not name absolute positions ("line 12"): the editor reuses a declaration's findings
+   * while its text is unchanged, even when lines above it move. Point at places with `related`.
+   */
   report(r: Report): void;
 }
 

@@ -24,6 +24,7 @@ import syncPoolNonPointer from './sync-pool-non-pointer';
 import testingFatalInGoroutine from './testing-fatal-in-goroutine';
 import tickerNotStopped from './ticker-not-stopped';
 import timeAfterInLoop from './time-after-in-loop';
+import unlockNotDeferred from './unlock-not-deferred';
 import waitgroupAddInGoroutine from './waitgroup-add-in-goroutine';
 import writeUnderRlock from './write-under-rlock';
 
@@ -54,6 +55,7 @@ export const allRules: readonly RuleDefinition[] = [
   testingFatalInGoroutine,
   tickerNotStopped,
   timeAfterInLoop,
+  unlockNotDeferred,
   waitgroupAddInGoroutine,
   writeUnderRlock,
 ];

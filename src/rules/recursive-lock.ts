@@ -33,7 +33,7 @@ function check(fn: Node, ctx: RuleContext): void {
             : 'sync mutexes are not reentrant: this call blocks forever';
       ctx.report({
         node: lock.stmt,
-        message: `${lock.recv}.${lock.method}() while this function already holds ${lock.recv} (${prev.method} on line ${prev.stmt.startPosition.row + 1}); ${why}`,
+        message: `${lock.recv}.${lock.method}() while this function already holds ${lock.recv} (${prev.method} above, not released since); ${why}`,
         related: [{ node: prev.stmt, message: `${lock.recv} locked here and not released before the second call` }],
       });
     },
