@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseGoVersion } from '../core/go-version';
+import { DEFAULT_CLI_MAX_FILE_SIZE, parseSize } from '../core/input-checks';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -23,6 +24,8 @@ export interface CliOptions {
   help: boolean;
   /** --jobs: worker threads (1: analyse in this thread). */
   jobs?: number;
+  /** --max-file-size in bytes: larger files are skipped with a message. */
+  maxFileSize: number;
 }
 
 export const HELP = `Usage: gopitfalls [options] [paths…]
@@ -45,6 +48,7 @@ Options:
   --explain <rule-id|qa-id>        print a rule's documentation or a Q&A entry
   --list                           list the rules and the Q&A topics and entries
   --jobs N                         worker threads (default: one per core; 1 for small runs)
+  --max-file-size SIZE             skip larger files with a message (default: 5MB; e.g. 800KB, 20MB)
   --no-color                       no colours in text output (also NO_COLOR=1)
   --version                        print the version
   -h, --help                       print this help
@@ -76,6 +80,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
         'go-version': { type: 'string' },
         config: { type: 'string' },
         jobs: { type: 'string' },
+        'max-file-size': { type: 'string' },
         'no-color': { type: 'boolean' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -99,6 +104,12 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     jobs = Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) return { ok: false, message: `--jobs must be a whole number from 1 (got "${values.jobs}")` };
   }
+  let maxFileSize = DEFAULT_CLI_MAX_FILE_SIZE;
+  if (values['max-file-size'] !== undefined) {
+    const n = parseSize(values['max-file-size']);
+    if (n === undefined) return { ok: false, message: `--max-file-size must be a size such as 5000000, 800KB or 5MB (got "${values['max-file-size']}")` };
+    maxFileSize = n;
+  }
   if (values['stdin-filename'] !== undefined && !values.stdin) return { ok: false, message: '--stdin-filename needs --stdin' };
   if (values.stdin && positionals.length) return { ok: false, message: '--stdin analyses standard input; do not also name paths' };
   if (values.stdin && values.diff !== undefined) return { ok: false, message: '--diff reads the work tree; it cannot be combined with --stdin' };
@@ -121,6 +132,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       version: !!values.version,
       help: !!values.help,
       jobs,
+      maxFileSize,
     },
   };
 }

@@ -66,6 +66,9 @@ export function touches(ranges: LineRanges | undefined, startLine: number, endLi
  * merge base of HEAD and ref. Rejects with git's message when cwd is not in a repository or ref is unknown.
  */
 export async function changedSince(ref: string, cwd: string): Promise<{ base: string; changed: ChangedLines }> {
+  // A ref is passed to git as one argument; one that starts with "-" would be read as an option
+  // (e.g. --output=<file>), so it is refused before git runs. No real branch or tag starts with "-".
+  if (ref.startsWith('-')) throw new Error(`"${ref}" is not a git ref (refs cannot start with "-")`);
   const top = (await git(['rev-parse', '--show-toplevel'], cwd)).trim();
   const base = (await git(['merge-base', 'HEAD', ref], cwd)).trim();
   const diff = await git(

@@ -14,6 +14,8 @@ export interface DirJob {
   /** Read the directory's other files for the package index (false for nameless standard input). */
   siblings?: boolean;
   goVersion?: number;
+  /** Files larger than this (bytes) are skipped with a message; standard input is never skipped. */
+  maxFileSize?: number;
   config: Config;
   only?: string[];
 }
@@ -42,7 +44,7 @@ export function runJob(analyzer: Analyzer, job: DirJob, goModCache?: Map<string,
           packages: job.targets.map((t) => ({ files: [{ path: t, text: overrides.get(t) ?? '', bom: false }], targets: [t], goMod: undefined })),
           unreadable: [],
         }
-      : packagesInDir(job.dir, job.targets, overrides, goModCache);
+      : packagesInDir(job.dir, job.targets, overrides, goModCache, { maxFileSize: job.maxFileSize });
   const out: JobResult = { files: [], errors: [...unreadable], warnings: [] };
   for (const pkg of packages) {
     if (pkg.goMod && job.goVersion === undefined && goModVersion(pkg.goMod.text) === undefined) {

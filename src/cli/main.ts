@@ -79,6 +79,7 @@ async function analyse(o: CliOptions, io: CliIO, warn: (m: string) => void): Pro
   const jobs: DirJob[] = [];
   let changed: ChangedLines | undefined;
   const common = { goVersion: o.goVersion, config, only: o.rules };
+  const limits = { maxFileSize: o.maxFileSize };
   if (o.stdin) {
     const text = await io.readStdin();
     const file = resolve(cwd, o.stdinFilename ?? '<stdin>');
@@ -100,7 +101,7 @@ async function analyse(o: CliOptions, io: CliIO, warn: (m: string) => void): Pro
       if (list) list.push(f);
       else byDir.set(dirname(f), [f]);
     }
-    for (const [dir, targets] of [...byDir].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) jobs.push({ dir, targets, ...common });
+    for (const [dir, targets] of [...byDir].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) jobs.push({ dir, targets, ...common, ...limits });
   }
 
   const fileCount = jobs.reduce((n, j) => n + j.targets.length, 0);

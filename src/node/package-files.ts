@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { formatSize, notGoSource } from '../core/input-checks';
 import { dirname, join } from 'node:path';
 
 /**
@@ -97,6 +98,7 @@ export function packagesInDir(
   targets: readonly string[],
   overrides?: ReadonlyMap<string, string>,
   goModCache?: Map<string, GoMod | undefined>,
+  limits: { maxFileSize?: number } = {},
 ): DirPackages {
   const paths = new Set<string>();
   try {
@@ -115,12 +117,24 @@ export function packagesInDir(
     if (over !== undefined) file = { path, text: over, bom: false };
     else {
       try {
+        // Size first, from the directory entry: a huge file is never read into memory.
+        const size = limits.maxFileSize !== undefined ? statSync(path).size : 0;
+        if (limits.maxFileSize !== undefined && size > limits.maxFileSize) {
+          if (wanted.has(path)) unreadable.push({ path, message: `${formatSize(size)} is over the ${formatSize(limits.maxFileSize)} limit; skipped (raise it with --max-file-size)` });
+          continue;
+        }
         file = { path, ...readGoText(path) };
       } catch (e) {
         // a sibling that cannot be read (or is a directory named x.go) only matters when reported on
         if (wanted.has(path)) unreadable.push({ path, message: describeError(e) });
         continue;
       }
+    }
+    // Binary content is neither analysed nor used as a sibling (its "declarations" would be noise).
+    const notGo = notGoSource(file.text);
+    if (notGo) {
+      if (wanted.has(path)) unreadable.push({ path, message: notGo });
+      continue;
     }
     const clause = packageClause(file.text);
     const group = byClause.get(clause) ?? { files: [], targets: [] };

@@ -9,6 +9,7 @@
  */
 import type { RuleDoc } from '../core/rule-doc';
 import { validateConfig, type Config, type RuleSetting } from '../core/config';
+import { DEFAULT_EDITOR_MAX_FILE_SIZE } from '../core/input-checks';
 
 export const SECTION = 'gopitfalls';
 export type RunMode = 'onType' | 'onSave';
@@ -22,7 +23,7 @@ export interface Settings {
   exclude: string[];
 }
 
-export const DEFAULT_MAX_FILE_SIZE = 1_000_000;
+export const DEFAULT_MAX_FILE_SIZE = DEFAULT_EDITOR_MAX_FILE_SIZE;
 
 /**
  * Reads the settings through `get` (WorkspaceConfiguration.get of the `gopitfalls` section). Invalid

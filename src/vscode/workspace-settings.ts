@@ -8,6 +8,7 @@ import { isAbsolute, relative, sep } from 'node:path';
 import { loadConfigFile, excludeMatcher, type LoadedConfig } from '../node/config-file';
 import type { FileSettings } from './live';
 import { mergeRules, readSettings, SECTION, type Settings } from './settings';
+import { notGoSource } from '../core/input-checks';
 
 interface FolderState {
   settings: Settings;
@@ -76,10 +77,12 @@ export class WorkspaceSettings {
     if (!st.settings.enable) return { ...base, enabled: false, skipReason: 'gopitfalls.enable is false' };
     if (doc.uri.scheme === 'file' && st.excluded(doc.uri.fsPath)) return { ...base, enabled: false, skipReason: 'excluded by an exclude glob' };
     if (checkSize) {
-      const size = doc.getText().length;
-      if (size > st.settings.maxFileSize) {
-        return { ...base, enabled: false, skipReason: `${size} characters is over gopitfalls.maxFileSize (${st.settings.maxFileSize})` };
+      const text = doc.getText();
+      if (text.length > st.settings.maxFileSize) {
+        return { ...base, enabled: false, skipReason: `${text.length} characters is over gopitfalls.maxFileSize (${st.settings.maxFileSize})` };
       }
+      const notGo = notGoSource(text);
+      if (notGo) return { ...base, enabled: false, skipReason: notGo };
     }
     return { ...base, enabled: true };
   }

@@ -135,3 +135,16 @@ test('--diff: an unknown ref or no repository is exit 2 with git\'s reason', asy
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /gopitfalls: git merge-base: .*no-such-branch/);
 });
+
+test('--diff: a ref that looks like an option is refused before git sees it', async () => {
+  const repo = tmpTree({ 'a.go': WG_BAD });
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'base');
+  const out = join(repo, 'written-by-git.txt');
+  const r = await runCli([`--diff=--output=${out}`], { cwd: repo });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /is not a git ref \(refs cannot start with "-"\)/);
+  const { existsSync } = await import('node:fs');
+  assert.equal(existsSync(out), false);
+});
