@@ -62,6 +62,12 @@ test('every rule links the knowledge base, and entries that name a rule are link
   assert.deepEqual(bad, []);
 });
 
+test('an entry lists a rule that exists under rules, never under future-rules', () => {
+  const bad: string[] = [];
+  for (const e of entries) for (const r of list(e.fm['future-rules'])) if (ruleIds.has(r)) bad.push(`${e.path}: ${r} exists now`);
+  assert.deepEqual(bad, [], 'run `node scripts/kb-links.mjs` to move them and link the rule docs back');
+});
+
 test('Go code in the knowledge base parses with tree-sitter-go', { todo: KB_IN_PROGRESS }, async () => {
   const a = await analyzer();
   const bad: string[] = [];

@@ -130,7 +130,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "timers",
     "question": "What are the differences between time.After, time.NewTimer, time.NewTicker and time.AfterFunc, and which of them can leak?",
     "rules": [
-      "time-after-in-loop"
+      "time-after-in-loop",
+      "ticker-not-stopped"
     ],
     "related": [
       "time-after-in-hot-loop",
@@ -144,7 +145,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "async-preemption",
     "topic": "scheduler",
     "question": "When does Go preempt a goroutine, and what did asynchronous preemption in Go 1.14 change?",
-    "rules": [],
+    "rules": [
+      "busy-wait-spin-loop"
+    ],
     "related": [
       "runtime-gosched",
       "sysmon",
@@ -189,7 +192,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "timers",
     "question": "How do you use context cancellation properly in long-running and periodic loops?",
     "rules": [
-      "missing-defer-cancel"
+      "missing-defer-cancel",
+      "ticker-not-stopped"
     ],
     "related": [
       "cooperative-cancellation",
@@ -243,7 +247,10 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "concurrent-lru-cache",
     "topic": "mutex",
     "question": "How do you implement a concurrency-safe LRU cache, and why is RWMutex the wrong lock for it?",
-    "rules": [],
+    "rules": [
+      "write-under-rlock",
+      "lock-held-during-io"
+    ],
     "related": [
       "mutex-vs-rwmutex",
       "no-io-under-lock",
@@ -258,7 +265,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "question": "How do you count words across many files concurrently, and which concurrency bugs does the exercise usually expose?",
     "rules": [
       "waitgroup-add-in-goroutine",
-      "leaky-unbuffered-result-channel"
+      "leaky-unbuffered-result-channel",
+      "multiple-senders-close",
+      "range-over-unclosed-channel"
     ],
     "related": [
       "fan-out-fan-in",
@@ -274,7 +283,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "context-design",
     "question": "What are the best practices for using context.Context in APIs and for cancellation?",
     "rules": [
-      "missing-defer-cancel"
+      "missing-defer-cancel",
+      "nil-context"
     ],
     "related": [
       "what-is-context",
@@ -365,7 +375,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "directional-channels",
     "topic": "channel-basics",
     "question": "What are directional channel types, and why use them in function signatures?",
-    "rules": [],
+    "rules": [
+      "close-by-receiver"
+    ],
     "related": [
       "who-closes-a-channel",
       "what-is-a-channel",
@@ -408,7 +420,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "channel-closing",
     "question": "How do you build fan-out and fan-in with channels, and who closes what?",
     "rules": [
-      "waitgroup-add-in-goroutine"
+      "waitgroup-add-in-goroutine",
+      "multiple-senders-close"
     ],
     "related": [
       "who-closes-a-channel",
@@ -439,7 +452,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "timers",
     "question": "What changed for timers and tickers in Go 1.23, and which Go version decides the behaviour?",
     "rules": [
-      "time-after-in-loop"
+      "time-after-in-loop",
+      "ticker-not-stopped"
     ],
     "related": [
       "after-vs-newtimer-vs-ticker",
@@ -535,7 +549,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "goroutine-lifecycle",
     "question": "How do you shut down a program with concurrent workers gracefully?",
     "rules": [
-      "missing-defer-cancel"
+      "missing-defer-cancel",
+      "double-close"
     ],
     "related": [
       "who-closes-a-channel",
@@ -580,7 +595,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "lock-contention",
     "topic": "mutex",
     "question": "How do you diagnose lock contention, and how do you reduce it?",
-    "rules": [],
+    "rules": [
+      "lock-held-during-io"
+    ],
     "related": [
       "no-io-under-lock",
       "mutex-vs-rwmutex",
@@ -635,7 +652,15 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "mutex",
     "question": "What are the critical rules for using sync.Mutex and sync.RWMutex correctly?",
     "rules": [
-      "copied-lock"
+      "copied-lock",
+      "defer-in-endless-loop",
+      "deferred-lock-after-lock",
+      "empty-critical-section",
+      "unlock-not-deferred",
+      "recursive-lock",
+      "write-under-rlock",
+      "lock-held-during-io",
+      "channel-op-under-lock"
     ],
     "related": [
       "what-is-a-mutex",
@@ -650,7 +675,10 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "mutex-vs-rwmutex",
     "topic": "mutex",
     "question": "What is the difference between sync.Mutex and sync.RWMutex, and when does RWMutex actually win or hurt?",
-    "rules": [],
+    "rules": [
+      "write-under-rlock",
+      "recursive-lock"
+    ],
     "related": [
       "what-is-a-mutex",
       "mutex-usage-rules",
@@ -677,7 +705,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "nil-and-closed-channel-axioms",
     "topic": "channel-axioms",
     "question": "What happens when you send to, receive from, or close a nil, open or closed channel?",
-    "rules": [],
+    "rules": [
+      "double-close"
+    ],
     "related": [
       "check-channel-closed",
       "send-on-closed-panics",
@@ -691,7 +721,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "nil-channel-in-select",
     "topic": "select",
     "question": "How does a nil channel behave in `select`, and how do you use it to enable or disable cases?",
-    "rules": [],
+    "rules": [
+      "closed-channel-select-spin"
+    ],
     "related": [
       "nil-and-closed-channel-axioms",
       "select-semantics",
@@ -704,7 +736,10 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "no-io-under-lock",
     "topic": "mutex",
     "question": "What is the lock-held-during-I/O anti-pattern, and how do you fix it?",
-    "rules": [],
+    "rules": [
+      "lock-held-during-io",
+      "channel-op-under-lock"
+    ],
     "related": [
       "mutex-usage-rules",
       "lock-contention",
@@ -717,7 +752,11 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "non-blocking-send-receive",
     "topic": "select",
     "question": "How do you implement a non-blocking send or receive, and what are the traps?",
-    "rules": [],
+    "rules": [
+      "signal-notify-unbuffered",
+      "select-default-busy-loop",
+      "busy-wait-spin-loop"
+    ],
     "related": [
       "select-semantics",
       "check-channel-closed",
@@ -732,7 +771,11 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "question": "How do goroutine leaks happen in long-running services, and how do you prevent them?",
     "rules": [
       "leaky-unbuffered-result-channel",
-      "missing-defer-cancel"
+      "missing-defer-cancel",
+      "defer-in-endless-loop",
+      "range-over-unclosed-channel",
+      "close-by-receiver",
+      "ticker-not-stopped"
     ],
     "related": [
       "what-is-a-goroutine-leak",
@@ -749,7 +792,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "mutex",
     "question": "What should you check in concurrent code to avoid race conditions?",
     "rules": [
-      "copied-lock"
+      "copied-lock",
+      "empty-critical-section",
+      "unlock-not-deferred"
     ],
     "related": [
       "mutex-usage-rules",
@@ -764,7 +809,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "range-over-channel",
     "topic": "channel-basics",
     "question": "How do you iterate over a channel, and when does a `for range` over a channel end?",
-    "rules": [],
+    "rules": [
+      "range-over-unclosed-channel"
+    ],
     "related": [
       "who-closes-a-channel",
       "fan-out-fan-in",
@@ -777,7 +824,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "rate-limiter-with-ticker",
     "topic": "timers",
     "question": "How do you implement a rate limiter with channels and tickers, and when should you use x/time/rate instead?",
-    "rules": [],
+    "rules": [
+      "ticker-not-stopped"
+    ],
     "related": [
       "after-vs-newtimer-vs-ticker",
       "cancellable-ticker-loop",
@@ -790,7 +839,10 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "runtime-gosched",
     "topic": "scheduler",
     "question": "What does runtime.Gosched do, how does it relate to preemption, and should you ever call it?",
-    "rules": [],
+    "rules": [
+      "busy-wait-spin-loop",
+      "select-default-busy-loop"
+    ],
     "related": [
       "async-preemption",
       "nil-and-closed-channel-axioms",
@@ -804,7 +856,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "question": "Which `select` patterns come up again and again, and what does each need so it does not leak?",
     "rules": [
       "leaky-unbuffered-result-channel",
-      "time-after-in-loop"
+      "time-after-in-loop",
+      "ticker-not-stopped"
     ],
     "related": [
       "select-semantics",
@@ -820,7 +873,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "select-priority",
     "topic": "select",
     "question": "How does `select` choose among several ready cases, and how do you give one case priority?",
-    "rules": [],
+    "rules": [
+      "closed-channel-select-spin"
+    ],
     "related": [
       "select-semantics",
       "nil-channel-in-select",
@@ -834,7 +889,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "select",
     "question": "How does `select` work: readiness, the default case, and the choice among several ready cases?",
     "rules": [
-      "time-after-in-loop"
+      "time-after-in-loop",
+      "select-default-busy-loop",
+      "closed-channel-select-spin"
     ],
     "related": [
       "select-priority",
@@ -849,7 +906,10 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "send-on-closed-panics",
     "topic": "channel-closing",
     "question": "What happens when you send on a closed channel, and how do you design so it cannot happen?",
-    "rules": [],
+    "rules": [
+      "multiple-senders-close",
+      "double-close"
+    ],
     "related": [
       "who-closes-a-channel",
       "nil-and-closed-channel-axioms",
@@ -910,7 +970,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "question": "What do realistic memory leaks look like in Go services, and how do you find them with pprof?",
     "rules": [
       "time-after-in-loop",
-      "leaky-unbuffered-result-channel"
+      "leaky-unbuffered-result-channel",
+      "ticker-not-stopped"
     ],
     "related": [
       "detect-leaks-in-production",
@@ -925,7 +986,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "timers",
     "question": "What are the common pitfalls with timers and tickers?",
     "rules": [
-      "time-after-in-loop"
+      "time-after-in-loop",
+      "ticker-not-stopped"
     ],
     "related": [
       "after-vs-newtimer-vs-ticker",
@@ -941,7 +1003,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "channel-basics",
     "question": "What is the difference between unbuffered and buffered channels, and when do you pick each?",
     "rules": [
-      "leaky-unbuffered-result-channel"
+      "leaky-unbuffered-result-channel",
+      "signal-notify-unbuffered",
+      "self-deadlock-unbuffered-send"
     ],
     "related": [
       "what-is-a-channel",
@@ -1078,7 +1142,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "goroutine-leaks",
     "question": "What is a goroutine leak, what causes it, and why is it dangerous?",
     "rules": [
-      "leaky-unbuffered-result-channel"
+      "leaky-unbuffered-result-channel",
+      "range-over-unclosed-channel",
+      "ticker-not-stopped"
     ],
     "related": [
       "blocked-send-leak",
@@ -1094,7 +1160,10 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "what-is-a-mutex",
     "topic": "mutex",
     "question": "What is a mutex in Go, and when do you use one?",
-    "rules": [],
+    "rules": [
+      "deferred-lock-after-lock",
+      "unlock-not-deferred"
+    ],
     "related": [
       "mutex-usage-rules",
       "mutex-vs-rwmutex",
@@ -1108,7 +1177,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "what-is-context",
     "topic": "context-cancel",
     "question": "What is context.Context, what are its methods, and why does it matter?",
-    "rules": [],
+    "rules": [
+      "nil-context"
+    ],
     "related": [
       "context-constructors",
       "cooperative-cancellation",
@@ -1137,7 +1208,11 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "who-closes-a-channel",
     "topic": "channel-closing",
     "question": "Who should close a channel, and how do you close safely when there are several senders?",
-    "rules": [],
+    "rules": [
+      "close-by-receiver",
+      "multiple-senders-close",
+      "double-close"
+    ],
     "related": [
       "send-on-closed-panics",
       "fan-out-fan-in",
