@@ -10,7 +10,8 @@ export interface ContentChange {
 
 /**
  * An open document's text and syntax tree, kept current by incremental re-parsing: each change is
- * applied to the text and to the old tree (`tree.edit`), and tree-sitter re-parses only what changed.
+ * applied to the text and to the old tree (`tree.edit`), and tree-sitter re-parses only what changed
+ * (text with syntax errors is parsed afresh, see update).
  * Offsets and columns are UTF-16, as VS Code and web-tree-sitter both use.
  */
 export class GoDocument {
@@ -56,7 +57,15 @@ export class GoDocument {
       text = next;
     }
     const old = this.treeValue;
-    this.treeValue = this.parser.parse(text, old);
+    let tree = this.parser.parse(text, old);
+    // Error recovery can differ between an incremental and a fresh parse of the same text (tree-sitter
+    // reuses the old subtrees around the edit): while the text has syntax errors, parse it afresh so
+    // the editor sees the same tree, errors and findings as the CLI.
+    if (tree.rootNode.hasError) {
+      tree.delete();
+      tree = this.parser.parse(text);
+    }
+    this.treeValue = tree;
     old.delete();
     this.textValue = text;
   }
