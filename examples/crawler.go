@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -62,6 +63,7 @@ func fetch(url string) Page {
 }
 
 func main() {
+	runtime.GOMAXPROCS(4)
 	pages := fetchAll([]string{"a", "b", "c"})
 	fmt.Println(len(pages))
 	if _, err := fetchTimeout(context.Background(), "d"); err != nil && !errors.Is(err, context.DeadlineExceeded) {

@@ -554,7 +554,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "gomaxprocs-in-containers",
     "topic": "gomaxprocs",
     "question": "Why was the default GOMAXPROCS a problem in containers, and how should you set it today?",
-    "rules": [],
+    "rules": [
+      "gomaxprocs-hardcoded"
+    ],
     "related": [
       "what-gomaxprocs-controls",
       "gomaxprocs-one"
@@ -566,7 +568,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "gomaxprocs-one",
     "topic": "gomaxprocs",
     "question": "How does GOMAXPROCS=1 change a program's behaviour, does it prevent data races, and when is it useful?",
-    "rules": [],
+    "rules": [
+      "gomaxprocs-hardcoded"
+    ],
     "related": [
       "what-gomaxprocs-controls",
       "async-preemption",
@@ -1382,7 +1386,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "what-gomaxprocs-controls",
     "topic": "gomaxprocs",
     "question": "What is GOMAXPROCS, how does it differ from the number of OS threads, and how does it affect performance?",
-    "rules": [],
+    "rules": [
+      "gomaxprocs-hardcoded"
+    ],
     "related": [
       "gomaxprocs-in-containers",
       "gomaxprocs-one",

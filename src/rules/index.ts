@@ -10,6 +10,7 @@ import deferInEndlessLoop from './defer-in-endless-loop';
 import deferredLockAfterLock from './deferred-lock-after-lock';
 import doubleClose from './double-close';
 import emptyCriticalSection from './empty-critical-section';
+import gomaxprocsHardcoded from './gomaxprocs-hardcoded';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
 import lockHeldDuringIo from './lock-held-during-io';
 import missingDeferCancel from './missing-defer-cancel';
@@ -41,6 +42,7 @@ export const allRules: readonly RuleDefinition[] = [
   deferredLockAfterLock,
   doubleClose,
   emptyCriticalSection,
+  gomaxprocsHardcoded,
   leakyUnbufferedResultChannel,
   lockHeldDuringIo,
   missingDeferCancel,
