@@ -1306,7 +1306,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "waitgroup",
     "question": "Why must WaitGroup.Add run before the go statement, and what goes wrong when it runs inside the goroutine?",
     "rules": [
-      "waitgroup-add-in-goroutine"
+      "waitgroup-add-in-goroutine",
+      "waitgroup-done-misuse"
     ],
     "related": [
       "waitgroup-basics",
@@ -1321,7 +1322,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "waitgroup",
     "question": "What is sync.WaitGroup and how do you use it correctly?",
     "rules": [
-      "waitgroup-add-in-goroutine"
+      "waitgroup-add-in-goroutine",
+      "waitgroup-done-misuse"
     ],
     "related": [
       "waitgroup-add-before-go",
@@ -1338,7 +1340,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "question": "How does sync.WaitGroup work internally, and what are the most common mistakes with it?",
     "rules": [
       "waitgroup-add-in-goroutine",
-      "copied-lock"
+      "copied-lock",
+      "waitgroup-done-misuse"
     ],
     "related": [
       "waitgroup-basics",
@@ -1370,7 +1373,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "waitgroup",
     "question": "What does WaitGroup.Go (Go 1.25) do, and which WaitGroup bugs does it remove?",
     "rules": [
-      "waitgroup-add-in-goroutine"
+      "waitgroup-add-in-goroutine",
+      "waitgroup-done-misuse"
     ],
     "related": [
       "waitgroup-basics",

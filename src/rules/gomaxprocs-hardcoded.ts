@@ -28,6 +28,9 @@ export default defineRule({
       // A default that the GOMAXPROCS environment variable can override is a deliberate choice.
       const fn = enclosingFunction(call);
       if (fn && /"GOMAXPROCS"/.test(fn.text)) return;
+      // Thread-level set-up (namespaces, thread-bound C libraries) that also pins the OS thread needs
+      // one thread on purpose.
+      if (fn && /\bLockOSThread\s*\(/.test(fn.text)) return;
       const modern = (ctx.file.goVersion ?? 0) >= 25;
       if (v.kind === 'const') {
         if (v.value === undefined || v.value <= 0) return; // 0 or less only queries
