@@ -16,7 +16,7 @@ type Page struct {
 	Body string
 }
 
-// fetchAll starts one goroutine per URL; the WaitGroup is counted inside each goroutine (too late).
+// fetchAll starts one goroutine per URL; each counts itself on the WaitGroup too late, and calls Done twice.
 func fetchAll(urls []string) []Page {
 	var (
 		wg    sync.WaitGroup
@@ -31,6 +31,7 @@ func fetchAll(urls []string) []Page {
 			mu.Lock()
 			pages = append(pages, p)
 			mu.Unlock()
+			wg.Done()
 		}(u)
 	}
 	wg.Wait()

@@ -27,6 +27,7 @@ import tickerNotStopped from './ticker-not-stopped';
 import timeAfterInLoop from './time-after-in-loop';
 import unlockNotDeferred from './unlock-not-deferred';
 import waitgroupAddInGoroutine from './waitgroup-add-in-goroutine';
+import waitgroupDoneMisuse from './waitgroup-done-misuse';
 import writeUnderRlock from './write-under-rlock';
 
 /** Every detector, sorted by id. A test checks this list against src/rules/*.ts and rules/*.md. */
@@ -59,5 +60,6 @@ export const allRules: readonly RuleDefinition[] = [
   timeAfterInLoop,
   unlockNotDeferred,
   waitgroupAddInGoroutine,
+  waitgroupDoneMisuse,
   writeUnderRlock,
 ];
