@@ -80,6 +80,7 @@ func shutdown(cancel context.CancelFunc) {
 	signal.Notify(sigs, os.Interrupt)
 	<-sigs
 	cancel()
+	processed = 0 // a plain write beside the atomic adds in run
 }
 
 func load(ctx context.Context, key string) error { return ctx.Err() }

@@ -952,7 +952,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "rules": [
       "copied-lock",
       "empty-critical-section",
-      "unlock-not-deferred"
+      "unlock-not-deferred",
+      "mixed-atomic-plain-access"
     ],
     "related": [
       "mutex-usage-rules",
@@ -1292,7 +1293,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "unlocked-read-of-counter",
     "topic": "mutex",
     "question": "Why can a mutex-protected counter still be wrong if the read does not take the lock?",
-    "rules": [],
+    "rules": [
+      "mixed-atomic-plain-access"
+    ],
     "related": [
       "what-is-a-mutex",
       "race-condition-checklist",

@@ -14,6 +14,7 @@ import gomaxprocsHardcoded from './gomaxprocs-hardcoded';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
 import lockHeldDuringIo from './lock-held-during-io';
 import missingDeferCancel from './missing-defer-cancel';
+import mixedAtomicPlainAccess from './mixed-atomic-plain-access';
 import multipleSendersClose from './multiple-senders-close';
 import nilContext from './nil-context';
 import rangeOverUnclosedChannel from './range-over-unclosed-channel';
@@ -47,6 +48,7 @@ export const allRules: readonly RuleDefinition[] = [
   leakyUnbufferedResultChannel,
   lockHeldDuringIo,
   missingDeferCancel,
+  mixedAtomicPlainAccess,
   multipleSendersClose,
   nilContext,
   rangeOverUnclosedChannel,

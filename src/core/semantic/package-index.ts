@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { collectImports, type Imports } from './imports';
-import { field, namedChildren, selectorCall, walk } from './nodes';
+import { field, namedChildren, selectorCall, unparen, walk } from './nodes';
+import { Scopes } from './scopes';
 import { parseType, resultTypes, structFields, type GoType, type StructField } from './types';
 
 /**
@@ -22,6 +23,19 @@ export interface ParamInfo {
   startsGoroutines: boolean;
   /** The body compares this parameter with nil (`p == nil`, `p != nil`): it handles a nil argument. */
   nilChecked?: boolean;
+}
+
+/**
+ * An operand `&X` of a sync/atomic function (`atomic.AddInt64(&X, 1)`), where X is a package-level
+ * variable (`root.var` and no path) or a field reached from a variable of a package type: `root.type`
+ * when the root's type is written in the function (receiver, parameter, typed or literal local),
+ * `root.var` for a package-level variable, and `path` the field names after the root.
+ */
+export interface AtomicRef {
+  root: { var: string } | { type: string };
+  path: string[];
+  /** The sync/atomic function, e.g. AddInt64. */
+  fn: string;
 }
 
 export interface MethodInfo {
@@ -46,6 +60,8 @@ export interface PackageIndex {
    */
   localStructs: Map<string, StructField[]>;
   localNamedTypes: Map<string, GoType>;
+  /** Variables and fields the package passes by address to sync/atomic functions. */
+  atomicRefs: AtomicRef[];
 }
 
 export function emptyIndex(packageName = ''): PackageIndex {
@@ -58,6 +74,7 @@ export function emptyIndex(packageName = ''): PackageIndex {
     vars: new Map(),
     localStructs: new Map(),
     localNamedTypes: new Map(),
+    atomicRefs: [],
   };
 }
 
@@ -115,9 +132,10 @@ export function indexDecl(decl: Node, imports: Imports, idx: PackageIndex = empt
       }
       break;
   }
-  // Types declared inside a function body.
+  // Types declared inside a function body, and the operands of its sync/atomic calls.
   if (decl.type === 'function_declaration' || decl.type === 'method_declaration') {
     const body = field(decl, 'body');
+    if (body) collectAtomicRefs(body, imports, idx.atomicRefs);
     if (body && body.text.includes('type ')) {
       walk(body, (n) => {
         if (n.type === 'type_declaration') indexTypes(n, imports, idx.localStructs, idx.localNamedTypes);
@@ -131,7 +149,7 @@ export function indexDecl(decl: Node, imports: Imports, idx: PackageIndex = empt
 /** A stable text form of an index: equal fingerprints, equal indexes. */
 export function indexFingerprint(idx: PackageIndex): string {
   const m = (x: Map<string, unknown>) => [...x].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([idx.packageName, m(idx.structs), m(idx.namedTypes), m(idx.methods), m(idx.funcs), m(idx.vars), m(idx.localStructs), m(idx.localNamedTypes)]);
+  return JSON.stringify([idx.packageName, m(idx.structs), m(idx.namedTypes), m(idx.methods), m(idx.funcs), m(idx.vars), m(idx.localStructs), m(idx.localNamedTypes), idx.atomicRefs]);
 }
 
 function indexTypes(decl: Node, imports: Imports, structs: Map<string, StructField[]>, named: Map<string, GoType>): void {
@@ -198,6 +216,7 @@ export function mergeIndexes(parts: PackageIndex[]): PackageIndex {
     for (const [k, v] of p.funcs) if (!out.funcs.has(k)) out.funcs.set(k, v);
     for (const [k, v] of p.vars) if (!out.vars.has(k)) out.vars.set(k, v);
     for (const [k, v] of p.methods) out.methods.set(k, [...(out.methods.get(k) ?? []), ...v]);
+    out.atomicRefs.push(...p.atomicRefs);
   }
   for (const p of parts) {
     for (const [k, v] of p.localStructs) if (!out.structs.has(k) && !out.namedTypes.has(k)) out.structs.set(k, v);
@@ -269,4 +288,55 @@ export function lockPath(t: GoType, idx: PackageIndex, seen: Set<string> = new S
     default:
       return undefined;
   }
+}
+
+/** The sync/atomic functions that take the address of the value they work on. */
+export const ATOMIC_FUNC = /^(Add|Load|Store|Swap|CompareAndSwap|And|Or)(Int32|Int64|Uint32|Uint64|Uintptr|Pointer)$/;
+
+function collectAtomicRefs(body: Node, imports: Imports, out: AtomicRef[]): void {
+  const names = [...imports.byName].filter(([, p]) => p === 'sync/atomic').map(([n]) => n);
+  if (names.length === 0) return;
+  const text = body.text;
+  if (!names.some((n) => text.includes(`${n}.`))) return;
+  let scopes: Scopes | undefined;
+  walk(body, (n) => {
+    if (n.type !== 'call_expression') return true;
+    const sc = selectorCall(n);
+    if (!sc || sc.operand.type !== 'identifier' || !names.includes(sc.operand.text) || !ATOMIC_FUNC.test(sc.name)) return true;
+    const arg = namedChildren(field(n, 'arguments'))[0];
+    const addr = arg ? unparen(arg) : undefined;
+    if (!addr || addr.type !== 'unary_expression' || addr.child(0)?.type !== '&') return true;
+    const target = field(addr, 'operand');
+    if (!target) return true;
+    const path: string[] = [];
+    let root = unparen(target);
+    while (root.type === 'selector_expression') {
+      const f = field(root, 'field');
+      const o = field(root, 'operand');
+      if (!f || !o) return true;
+      path.unshift(f.text);
+      root = unparen(o);
+    }
+    if (root.type !== 'identifier') return true;
+    scopes ??= new Scopes();
+    const d = scopes.resolve(root);
+    if (!d || d.packageLevel) {
+      if (d && d.kind !== 'var') return true;
+      if (!d && imports.byName.has(root.text)) return true; // another package's variable
+      out.push({ root: { var: root.text }, path, fn: sc.name });
+      return true;
+    }
+    // A local: only a field of it, and only when its type is written here.
+    if (path.length === 0) return true;
+    let t: GoType | undefined;
+    if (d.typeNode) t = parseType(d.typeNode, imports);
+    else if (d.valueNode) {
+      let v = unparen(d.valueNode);
+      if (v.type === 'unary_expression' && v.child(0)?.type === '&') v = unparen(field(v, 'operand') ?? v);
+      if (v.type === 'composite_literal') t = parseType(field(v, 'type'), imports);
+    }
+    if (t?.k === 'pointer') t = t.elem;
+    if (t?.k === 'named' && t.pkg === '') out.push({ root: { type: t.name }, path, fn: sc.name });
+    return true;
+  });
 }
