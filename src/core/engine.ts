@@ -109,7 +109,9 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     // A declaration with syntax errors can parse differently with the same text in another context:
     // it is always analysed afresh (it is usually the one being typed).
     const reusable = !!cache && !top.hasError && !top.isMissing && top.type !== 'ERROR';
-    const key = reusable ? top.text : '';
+    // The key includes the comments right above (a doc comment may matter to a rule, e.g. "for tests
+    // only"); they are separate top-level nodes, so a change to them alone must not reuse the result.
+    const key = reusable ? `${leadingComments(top, file.text)}\0${top.text}` : '';
     let result = reusable ? (cache!.entries.get(key) ?? used.get(key)) : undefined;
     if (!result) {
       bucket = [];
@@ -222,6 +224,13 @@ function collectErrors(top: Node, errors: [number, number][]): void {
     }
     return n.hasError;
   });
+}
+
+/** The comment lines directly above a top-level node, with the blanks between them, as written. */
+function leadingComments(top: Node, text: string): string {
+  let first: Node | null = null;
+  for (let c = top.previousSibling; c?.type === 'comment'; c = c.previousSibling) first = c;
+  return first ? text.slice(first.startIndex, top.startIndex) : '';
 }
 
 function shift(f: RawFinding, by: number): RawFinding {

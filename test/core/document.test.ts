@@ -84,3 +84,30 @@ test('after random edits, cached incremental analysis always equals a fresh anal
     }
   }
 });
+
+test('a declaration is analysed again when only the comment above it changes', async () => {
+  const a = await analyzer();
+  const text = `package a
+
+import "sync/atomic"
+
+type C struct{ n int64 }
+
+func (c *C) inc() { atomic.AddInt64(&c.n, 1) }
+
+// reset is for tests only.
+func (c *C) reset() { c.n = 0 }
+`;
+  const doc = a.openDocument('a.go', text);
+  try {
+    assert.equal(doc.analyze().findings.length, 0);
+    const at = text.indexOf('// reset');
+    doc.update([{ rangeOffset: at, rangeLength: '// reset is for tests only.\n'.length, text: '' }]);
+    const inc = doc.analyze();
+    const [fresh] = a.analyzePackage({ files: [{ path: 'a.go', text: doc.text }] });
+    assert.deepEqual(inc, fresh);
+    assert.equal(inc.findings[0]?.ruleId, 'mixed-atomic-plain-access');
+  } finally {
+    doc.dispose();
+  }
+});
