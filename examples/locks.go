@@ -96,6 +96,7 @@ type Queue struct {
 	mu     sync.Mutex
 	items  []string
 	closed bool
+	ready  *sync.Cond // signalled on Push, uses mu
 }
 
 // Push returns early with the lock still held once the queue is closed.
@@ -107,4 +108,16 @@ func (q *Queue) Push(s string) error {
 	q.items = append(q.items, s)
 	q.mu.Unlock()
 	return nil
+}
+
+// Pop waits for an item, but tests for one only once.
+func (q *Queue) Pop() string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.items) == 0 {
+		q.ready.Wait()
+	}
+	s := q.items[0]
+	q.items = q.items[1:]
+	return s
 }

@@ -241,7 +241,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "bounded-ring-buffer",
     "topic": "cond",
     "question": "How do you implement a concurrency-safe bounded ring buffer, and when is a buffered channel enough?",
-    "rules": [],
+    "rules": [
+      "cond-wait-without-loop"
+    ],
     "related": [
       "cond-wait-loop",
       "cond-signal-vs-broadcast",
@@ -338,7 +340,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "concurrent-barrier",
     "topic": "cond",
     "question": "How do you implement a reusable barrier where n goroutines wait for each other?",
-    "rules": [],
+    "rules": [
+      "cond-wait-without-loop"
+    ],
     "related": [
       "cond-wait-loop",
       "cond-signal-vs-broadcast",
@@ -401,7 +405,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "cond-signal-vs-broadcast",
     "topic": "cond",
     "question": "When should you use Cond.Signal and when Cond.Broadcast?",
-    "rules": [],
+    "rules": [
+      "cond-wait-without-loop"
+    ],
     "related": [
       "cond-wait-loop",
       "sync-cond-vs-channels",
@@ -415,7 +421,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "cond-wait-loop",
     "topic": "cond",
     "question": "Why must sync.Cond.Wait sit inside a for loop that re-checks the condition?",
-    "rules": [],
+    "rules": [
+      "cond-wait-without-loop"
+    ],
     "related": [
       "sync-cond-vs-channels",
       "cond-signal-vs-broadcast",
@@ -1336,7 +1344,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "sync-cond-vs-channels",
     "topic": "cond",
     "question": "What is sync.Cond, and when would you use it instead of channels?",
-    "rules": [],
+    "rules": [
+      "cond-wait-without-loop"
+    ],
     "related": [
       "cond-wait-loop",
       "cond-signal-vs-broadcast",

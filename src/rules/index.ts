@@ -4,6 +4,7 @@ import busyWaitSpinLoop from './busy-wait-spin-loop';
 import channelOpUnderLock from './channel-op-under-lock';
 import closeByReceiver from './close-by-receiver';
 import closedChannelSelectSpin from './closed-channel-select-spin';
+import condWaitWithoutLoop from './cond-wait-without-loop';
 import copiedLock from './copied-lock';
 import deferInChannelRange from './defer-in-channel-range';
 import deferInEndlessLoop from './defer-in-endless-loop';
@@ -38,6 +39,7 @@ export const allRules: readonly RuleDefinition[] = [
   channelOpUnderLock,
   closeByReceiver,
   closedChannelSelectSpin,
+  condWaitWithoutLoop,
   copiedLock,
   deferInChannelRange,
   deferInEndlessLoop,
