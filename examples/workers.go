@@ -46,6 +46,18 @@ func (p *Pool) run() {
 	}
 }
 
+// drain runs what is queued until stop closes; run's range shows jobs gets closed, and then job is nil.
+func (p *Pool) drain(stop <-chan struct{}) {
+	for len(p.jobs) > 0 {
+		select {
+		case job := <-p.jobs:
+			job()
+		case <-stop:
+			return
+		}
+	}
+}
+
 // poll checks for work without ever blocking.
 func (p *Pool) poll(stop chan struct{}) {
 	for {

@@ -314,7 +314,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "check-channel-closed",
     "topic": "channel-axioms",
     "question": "How do you check whether a channel is closed?",
-    "rules": [],
+    "rules": [
+      "recv-without-ok-on-closable-channel"
+    ],
     "related": [
       "nil-and-closed-channel-axioms",
       "send-on-closed-panics",
@@ -500,7 +502,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "context-cancel",
     "question": "How does a goroutine actually respond to context cancellation, and how do you make one cancellable so it cannot leak?",
     "rules": [
-      "leaky-unbuffered-result-channel"
+      "leaky-unbuffered-result-channel",
+      "recv-without-ok-on-closable-channel"
     ],
     "related": [
       "what-is-context",
@@ -579,7 +582,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "channel-closing",
     "question": "What is the done-channel pattern, and why has context.Context largely replaced it?",
     "rules": [
-      "missing-defer-cancel"
+      "missing-defer-cancel",
+      "recv-without-ok-on-closable-channel"
     ],
     "related": [
       "close-vs-send-to-signal",
@@ -1017,7 +1021,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "channel-axioms",
     "question": "What happens when you send to, receive from, or close a nil, open or closed channel?",
     "rules": [
-      "double-close"
+      "double-close",
+      "recv-without-ok-on-closable-channel"
     ],
     "related": [
       "check-channel-closed",

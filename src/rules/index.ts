@@ -20,6 +20,7 @@ import multipleSendersClose from './multiple-senders-close';
 import nilContext from './nil-context';
 import rangeOverUnclosedChannel from './range-over-unclosed-channel';
 import recursiveLock from './recursive-lock';
+import recvWithoutOkOnClosableChannel from './recv-without-ok-on-closable-channel';
 import selectDefaultBusyLoop from './select-default-busy-loop';
 import selfDeadlockUnbufferedSend from './self-deadlock-unbuffered-send';
 import signalNotifyUnbuffered from './signal-notify-unbuffered';
@@ -55,6 +56,7 @@ export const allRules: readonly RuleDefinition[] = [
   nilContext,
   rangeOverUnclosedChannel,
   recursiveLock,
+  recvWithoutOkOnClosableChannel,
   selectDefaultBusyLoop,
   selfDeadlockUnbufferedSend,
   signalNotifyUnbuffered,
