@@ -71,3 +71,13 @@ func main() {
 		fmt.Println(err)
 	}
 }
+
+// keepWarm pings the server for the rest of the process, whatever happens to ctx.
+func keepWarm(ctx context.Context, url string) {
+	go func() {
+		for {
+			fetchWithin(ctx, url)
+			time.Sleep(30 * time.Second)
+		}
+	}()
+}

@@ -503,7 +503,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "question": "How does a goroutine actually respond to context cancellation, and how do you make one cancellable so it cannot leak?",
     "rules": [
       "leaky-unbuffered-result-channel",
-      "recv-without-ok-on-closable-channel"
+      "recv-without-ok-on-closable-channel",
+      "goroutine-without-exit-path"
     ],
     "related": [
       "what-is-context",
@@ -554,7 +555,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "detect-leaks-in-production",
     "topic": "goroutine-leaks",
     "question": "How do you detect and debug goroutine leaks in a running service?",
-    "rules": [],
+    "rules": [
+      "goroutine-without-exit-path"
+    ],
     "related": [
       "goroutine-leak-tests",
       "what-is-a-goroutine-leak",
@@ -703,7 +706,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "goroutine-leak-tests",
     "topic": "goroutine-leaks",
     "question": "How do you write tests that detect goroutine leaks automatically?",
-    "rules": [],
+    "rules": [
+      "goroutine-without-exit-path"
+    ],
     "related": [
       "detect-leaks-in-production",
       "what-is-a-goroutine-leak",
@@ -718,7 +723,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "goroutine-lifecycle",
     "question": "Why is starting a goroutine without knowing how it ends an anti-pattern, and what should you check before writing `go`?",
     "rules": [
-      "leaky-unbuffered-result-channel"
+      "leaky-unbuffered-result-channel",
+      "goroutine-without-exit-path"
     ],
     "related": [
       "what-is-a-goroutine-leak",
@@ -760,7 +766,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "question": "How do you shut down a program with concurrent workers gracefully?",
     "rules": [
       "missing-defer-cancel",
-      "double-close"
+      "double-close",
+      "goroutine-without-exit-path"
     ],
     "related": [
       "who-closes-a-channel",
@@ -1132,7 +1139,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
       "defer-in-endless-loop",
       "range-over-unclosed-channel",
       "close-by-receiver",
-      "ticker-not-stopped"
+      "ticker-not-stopped",
+      "goroutine-without-exit-path"
     ],
     "related": [
       "what-is-a-goroutine-leak",
@@ -1196,7 +1204,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "timers",
     "question": "How do you implement a rate limiter with channels and tickers, and when should you use x/time/rate instead?",
     "rules": [
-      "ticker-not-stopped"
+      "ticker-not-stopped",
+      "goroutine-without-exit-path"
     ],
     "related": [
       "after-vs-newtimer-vs-ticker",
@@ -1474,7 +1483,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "rules": [
       "time-after-in-loop",
       "leaky-unbuffered-result-channel",
-      "ticker-not-stopped"
+      "ticker-not-stopped",
+      "goroutine-without-exit-path"
     ],
     "related": [
       "detect-leaks-in-production",
@@ -1703,7 +1713,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "rules": [
       "leaky-unbuffered-result-channel",
       "range-over-unclosed-channel",
-      "ticker-not-stopped"
+      "ticker-not-stopped",
+      "goroutine-without-exit-path"
     ],
     "related": [
       "blocked-send-leak",

@@ -12,6 +12,7 @@ import deferredLockAfterLock from './deferred-lock-after-lock';
 import doubleClose from './double-close';
 import emptyCriticalSection from './empty-critical-section';
 import gomaxprocsHardcoded from './gomaxprocs-hardcoded';
+import goroutineWithoutExitPath from './goroutine-without-exit-path';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
 import lockHeldDuringIo from './lock-held-during-io';
 import missingDeferCancel from './missing-defer-cancel';
@@ -48,6 +49,7 @@ export const allRules: readonly RuleDefinition[] = [
   doubleClose,
   emptyCriticalSection,
   gomaxprocsHardcoded,
+  goroutineWithoutExitPath,
   leakyUnbufferedResultChannel,
   lockHeldDuringIo,
   missingDeferCancel,
