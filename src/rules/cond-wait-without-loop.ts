@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../core/rule';
 import type { GoType } from '../core/semantic/types';
-import { callArgs, field, FUNCTION_TYPES, selectorCall, statementsOf, unparen } from '../core/semantic/nodes';
+import { callArgs, field, FUNCTION_TYPES, selectorCall, statementsOf, unparen, walk } from '../core/semantic/nodes';
 
 /**
  * `c.Wait()` on a sync.Cond whose only guard is an `if`: the statement is in the then-branch of an if
@@ -71,5 +71,21 @@ function loopFix(guard: Node, waitStmt: Node) {
   if (body.length !== 1 || body[0]!.id !== waitStmt.id) return [];
   const kw = guard.child(0);
   if (kw?.type !== 'if') return [];
-  return [{ title: 'Re-check the condition in a for loop around Wait', safety: 'safe' as const, edits: [{ start: kw.startIndex, end: kw.endIndex, newText: 'for' }] }];
+  // Re-evaluating a condition that calls something (other than len/cap) may repeat a side effect.
+  const safety = callsOnlyLenCap(field(guard, 'condition')) ? ('safe' as const) : ('unsafe' as const);
+  return [{ title: 'Re-check the condition in a for loop around Wait', safety, edits: [{ start: kw.startIndex, end: kw.endIndex, newText: 'for' }] }];
+}
+
+function callsOnlyLenCap(cond: Node | null): boolean {
+  if (!cond) return false;
+  let ok = true;
+  walk(cond, (n) => {
+    if (!ok) return false;
+    if (n.type === 'call_expression') {
+      const f = field(n, 'function');
+      if (!(f?.type === 'identifier' && (f.text === 'len' || f.text === 'cap'))) ok = false;
+    }
+    return ok;
+  });
+  return ok;
 }

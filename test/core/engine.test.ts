@@ -179,3 +179,37 @@ test('a short seeded fuzz slice: mutated fixtures never throw or give out-of-ran
     }
   }
 });
+
+test('cond-wait-without-loop: turning if into for is safe only for a condition without calls', async () => {
+  const a = await analyzer();
+  const src = `package a
+
+import "sync"
+
+type q struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	items []int
+}
+
+func (x *q) empty() bool { return len(x.items) == 0 }
+
+func (x *q) plain() {
+	x.mu.Lock()
+	if len(x.items) == 0 {
+		x.cond.Wait()
+	}
+	x.mu.Unlock()
+}
+
+func (x *q) calls() {
+	x.mu.Lock()
+	if x.empty() {
+		x.cond.Wait()
+	}
+	x.mu.Unlock()
+}
+`;
+  const [r] = a.analyzePackage({ files: [{ path: 'a.go', text: src }], only: ['cond-wait-without-loop'] });
+  assert.deepEqual(r!.findings.map((f) => f.fixes.map((x) => x.safety)), [['safe'], ['unsafe']]);
+});
