@@ -7,8 +7,9 @@ import { leavesLoop } from '../core/semantic/select-loop';
 /**
  * `go func() { … for { … } … }()` where the endless loop has no way out: no return, no break or goto
  * that leaves it, no panic or other call that never returns. The goroutine then runs until the process
- * ends, whatever happens to whoever started it. Goroutines started from main, init or TestMain (process
- * daemons), in _test.go files, and goroutines that run a named function are not judged.
+ * ends, whatever happens to whoever started it. `go f()` and `go x.m()` are followed into a function or
+ * method declared in the same file. Goroutines started from main, init or TestMain (process daemons) and
+ * in _test.go files are not judged.
  */
 export default defineRule({
   id: 'goroutine-without-exit-path',
@@ -16,15 +17,16 @@ export default defineRule({
   visit: {
     go_statement(go, ctx) {
       const call = go.namedChild(0);
-      const lit = call?.type === 'call_expression' ? field(call, 'function') : null;
-      if (lit?.type !== 'func_literal') return;
+      const callee = call?.type === 'call_expression' ? field(call, 'function') : null;
+      const lit = callee?.type === 'func_literal' ? callee : callee ? sameFileFunction(callee, ctx) : null;
+      if (!lit) return;
       const body = field(lit, 'body');
       if (!body || daemonStarter(go)) return;
       const loop = endlessLoopWithoutExit(body);
       if (!loop) return;
-      const cx = contextInScope(go, ctx);
+      const cx = contextParam(lit, ctx) ?? contextInScope(go, ctx);
       ctx.report({
-        node: field(call!, 'function')!.child(0) ?? go,
+        node: callee!.type === 'func_literal' ? (callee!.child(0) ?? go) : callee!,
         message: cx
           ? `this goroutine never ends: its endless loop has no return or break and ignores ${cx}.Done(), so it outlives the work that started it`
           : 'this goroutine never ends: its endless loop has no return, break or cancellation case, so it runs until the process exits',
@@ -39,13 +41,54 @@ export default defineRule({
 /** The name of a context.Context parameter of the function that starts the goroutine (or of an enclosing one). */
 function contextInScope(go: Node, ctx: RuleContext): string | null {
   for (let fn = enclosingFunction(go); fn; fn = enclosingFunction(fn)) {
-    for (const p of namedChildren(field(fn, 'parameters'))) {
-      if (p.type !== 'parameter_declaration') continue;
-      const t = ctx.sem.parseType(field(p, 'type'));
-      if (t.k !== 'named' || t.pkg !== 'context' || t.name !== 'Context') continue;
-      const name = namedChildren(p).find((c) => c.type === 'identifier' && c.text !== '_');
-      if (name) return name.text;
+    const name = contextParam(fn, ctx);
+    if (name) return name;
+  }
+  return null;
+}
+
+/** The name of a context.Context parameter of fn, if any. */
+function contextParam(fn: Node, ctx: RuleContext): string | null {
+  for (const p of namedChildren(field(fn, 'parameters'))) {
+    if (p.type !== 'parameter_declaration') continue;
+    const t = ctx.sem.parseType(field(p, 'type'));
+    if (t.k !== 'named' || t.pkg !== 'context' || t.name !== 'Context') continue;
+    const name = namedChildren(p).find((c) => c.type === 'identifier' && c.text !== '_');
+    if (name) return name.text;
+  }
+  return null;
+}
+
+/**
+ * For `go run()` or `go x.run()`: the function or method declared in this file under that name (for a
+ * method, on the receiver's named type), else null.
+ */
+function sameFileFunction(callee: Node, ctx: RuleContext): Node | null {
+  let name: string | undefined;
+  let recvType: string | undefined;
+  if (callee.type === 'identifier') {
+    const d = ctx.sem.resolve(callee);
+    if (d && !(d.kind === 'func' && d.packageLevel)) return null; // a local func value
+    name = callee.text;
+  } else if (callee.type === 'selector_expression') {
+    const operand = field(callee, 'operand')!;
+    let t = ctx.sem.typeOf(operand);
+    if (t?.k === 'pointer') t = t.elem;
+    if (t?.k !== 'named' || t.pkg !== '') return null;
+    recvType = t.name;
+    name = field(callee, 'field')?.text;
+  }
+  if (!name) return null;
+  for (const d of namedChildren(ctx.file.root)) {
+    if (recvType === undefined ? d.type !== 'function_declaration' : d.type !== 'method_declaration') continue;
+    if (field(d, 'name')?.text !== name) continue;
+    if (recvType !== undefined) {
+      const r = namedChildren(field(d, 'receiver')).find((c) => c.type === 'parameter_declaration');
+      let rt = r ? ctx.sem.parseType(field(r, 'type')) : undefined;
+      if (rt?.k === 'pointer') rt = rt.elem;
+      if (rt?.k !== 'named' || rt.name !== recvType) continue;
     }
+    return d;
   }
   return null;
 }
