@@ -11,6 +11,7 @@ import deferInEndlessLoop from './defer-in-endless-loop';
 import deferredLockAfterLock from './deferred-lock-after-lock';
 import doubleClose from './double-close';
 import emptyCriticalSection from './empty-critical-section';
+import errgroupIgnoresDerivedCtx from './errgroup-ignores-derived-ctx';
 import gomaxprocsHardcoded from './gomaxprocs-hardcoded';
 import goroutineWithoutExitPath from './goroutine-without-exit-path';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
@@ -48,6 +49,7 @@ export const allRules: readonly RuleDefinition[] = [
   deferredLockAfterLock,
   doubleClose,
   emptyCriticalSection,
+  errgroupIgnoresDerivedCtx,
   gomaxprocsHardcoded,
   goroutineWithoutExitPath,
   leakyUnbufferedResultChannel,

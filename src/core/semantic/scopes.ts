@@ -54,15 +54,22 @@ export class Scopes {
 
   /** The declaration an identifier refers to (or declares), or undefined (builtin, import, other file, unknown). */
   resolve(ident: Node): Decl | undefined {
-    const name = ident.text;
-    for (let p: Node | null = ident.parent; p; p = p.parent) {
+    return this.lookup(ident.text, ident);
+  }
+
+  /**
+   * The declaration `name` would refer to if it were written in place of node `at` (for rewrites:
+   * is a name in scope there, and not shadowed?).
+   */
+  lookup(name: string, at: Node): Decl | undefined {
+    for (let p: Node | null = at.parent; p; p = p.parent) {
       if (!SCOPE_TYPES.has(p.type)) continue;
       const decls = this.declsOf(p).get(name);
       if (!decls) continue;
       let best: Decl | undefined;
       for (const d of decls) {
-        if (d.nameNode.startIndex === ident.startIndex) return d;
-        if (d.visibleFrom <= ident.startIndex && (!best || d.visibleFrom >= best.visibleFrom)) best = d;
+        if (d.nameNode.startIndex === at.startIndex) return d;
+        if (d.visibleFrom <= at.startIndex && (!best || d.visibleFrom >= best.visibleFrom)) best = d;
       }
       if (best) return best;
     }
