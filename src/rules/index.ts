@@ -5,6 +5,7 @@ import channelOpUnderLock from './channel-op-under-lock';
 import closeByReceiver from './close-by-receiver';
 import closedChannelSelectSpin from './closed-channel-select-spin';
 import condWaitWithoutLoop from './cond-wait-without-loop';
+import contextNotPropagated from './context-not-propagated';
 import copiedLock from './copied-lock';
 import deferInChannelRange from './defer-in-channel-range';
 import deferInEndlessLoop from './defer-in-endless-loop';
@@ -43,6 +44,7 @@ export const allRules: readonly RuleDefinition[] = [
   closeByReceiver,
   closedChannelSelectSpin,
   condWaitWithoutLoop,
+  contextNotPropagated,
   copiedLock,
   deferInChannelRange,
   deferInEndlessLoop,
