@@ -81,3 +81,10 @@ func keepWarm(ctx context.Context, url string) {
 		}
 	}()
 }
+
+// fetchRetry gives the retry a fresh root: the caller's deadline and cancellation no longer reach it.
+func fetchRetry(ctx context.Context, url string) (Page, error) {
+	rctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return fetchWithin(rctx, url)
+}
