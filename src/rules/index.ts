@@ -17,6 +17,7 @@ import gomaxprocsHardcoded from './gomaxprocs-hardcoded';
 import goroutineWithoutExitPath from './goroutine-without-exit-path';
 import leakyUnbufferedResultChannel from './leaky-unbuffered-result-channel';
 import lockHeldDuringIo from './lock-held-during-io';
+import loopVariableCapture from './loop-variable-capture';
 import missingDeferCancel from './missing-defer-cancel';
 import mixedAtomicPlainAccess from './mixed-atomic-plain-access';
 import multipleSendersClose from './multiple-senders-close';
@@ -56,6 +57,7 @@ export const allRules: readonly RuleDefinition[] = [
   goroutineWithoutExitPath,
   leakyUnbufferedResultChannel,
   lockHeldDuringIo,
+  loopVariableCapture,
   missingDeferCancel,
   mixedAtomicPlainAccess,
   multipleSendersClose,
