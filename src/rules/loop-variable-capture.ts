@@ -50,7 +50,7 @@ export default defineRule({
           });
         }
       };
-      forEachLast(statementsOf(body), true, (s) => {
+      forEachLast(statementsOf(body), true, new Set(labelOf(loop) ? [labelOf(loop)!] : []), (s) => {
         const a = asyncLiteral(s, ctx);
         if (a) check(a.kind, s, statementsOf(field(a.lit, 'body')));
       });
@@ -167,16 +167,23 @@ function isFieldKey(id: Node, ctx: RuleContext): boolean {
  * Compound statements are entered, like vet's recursive "last statement"; one that is not itself in
  * such a position can still hold a branch that ends in `continue`.
  */
-function forEachLast(list: Node[], open: boolean, onLast: (s: Node) => void): void {
+function forEachLast(list: Node[], open: boolean, labels: ReadonlySet<string>, onLast: (s: Node) => void): void {
   for (let k = list.length - 1; k >= 0; k--) {
     const rest = list.slice(k + 1);
     const tail = rest.findIndex((r) => !isTrivial(r));
-    const reaches = tail < 0 ? open : rest[tail]!.type === 'continue_statement' && !rest[tail]!.namedChild(0);
-    visitLast(list[k]!, reaches, onLast);
+    const reaches = tail < 0 ? open : isContinue(rest[tail]!, labels);
+    visitLast(list[k]!, reaches, labels, onLast);
   }
 }
 
-function visitLast(s0: Node, reaches: boolean, onLast: (s: Node) => void): void {
+/** `continue`, or `continue L` where L labels the loop or an inner loop entered in last position. */
+function isContinue(s: Node, labels: ReadonlySet<string>): boolean {
+  if (s.type !== 'continue_statement') return false;
+  const label = s.namedChild(0);
+  return !label || labels.has(label.text);
+}
+
+function visitLast(s0: Node, reaches: boolean, labels: ReadonlySet<string>, onLast: (s: Node) => void): void {
   let s = s0;
   while (s.type === 'labeled_statement') {
     const inner = namedChildren(s).find((c) => c.type !== 'label_name');
@@ -185,31 +192,35 @@ function visitLast(s0: Node, reaches: boolean, onLast: (s: Node) => void): void 
   }
   switch (s.type) {
     case 'if_statement': {
-      forEachLast(statementsOf(field(s, 'consequence')), reaches, onLast);
+      forEachLast(statementsOf(field(s, 'consequence')), reaches, labels, onLast);
       const alt = field(s, 'alternative');
-      if (alt?.type === 'block') forEachLast(statementsOf(alt), reaches, onLast);
-      else if (alt?.type === 'if_statement') visitLast(alt, reaches, onLast);
+      if (alt?.type === 'block') forEachLast(statementsOf(alt), reaches, labels, onLast);
+      else if (alt?.type === 'if_statement') visitLast(alt, reaches, labels, onLast);
       return;
     }
     case 'block':
-      forEachLast(statementsOf(s), reaches, onLast);
+      forEachLast(statementsOf(s), reaches, labels, onLast);
       return;
     case 'for_statement':
       // An inner loop's continue stays in the inner loop: only an inner loop in last position counts.
-      if (reaches) forEachLast(statementsOf(field(s, 'body')), true, onLast);
+      if (reaches) forEachLast(statementsOf(field(s, 'body')), true, labelOf(s) ? new Set([...labels, labelOf(s)!]) : labels, onLast);
       return;
     case 'expression_switch_statement':
     case 'type_switch_statement':
     case 'select_statement':
       for (const c of namedChildren(s)) {
         if (c.type === 'expression_case' || c.type === 'type_case' || c.type === 'default_case' || c.type === 'communication_case') {
-          forEachLast(statementsOf(c), reaches, onLast);
+          forEachLast(statementsOf(c), reaches, labels, onLast);
         }
       }
       return;
     default:
       if (reaches) onLast(s);
   }
+}
+
+function labelOf(loop: Node): string | undefined {
+  return loop.parent?.type === 'labeled_statement' ? loop.parent.namedChild(0)?.text : undefined;
 }
 
 const BUILTINS_NO_WAIT = new Set(['len', 'cap', 'append', 'make', 'new', 'copy', 'min', 'max']);
