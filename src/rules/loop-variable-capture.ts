@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../core/rule';
+import { isNoReturnCall } from '../core/semantic/flow';
 import { PKG } from '../core/semantic/imports';
 import { callArgs, field, indentAt, namedChildren, selectorCall, statementsOf, unparen, walk } from '../core/semantic/nodes';
 import type { Decl } from '../core/semantic/scopes';
@@ -12,9 +13,11 @@ import type { Fix } from '../core/types';
  * started by `go` or `defer`, passed to an errgroup's `Go`, or be a `testing.T.Run` subtest after its
  * `t.Parallel()` (go vet loopclosure's shapes).
  *
- * go/defer/Go count only where nothing after them in the iteration can wait for the closure: vet's
+ * go/defer/Go count where nothing after them in the iteration can wait for the closure: vet's
  * "last statement" (recursively through if/switch/select/for/blocks), widened to statements followed
- * only by call-free assignments before the end of the body or a `continue` of the loop. Parallel
+ * only by call-free assignments before the end of the body or a `continue` of the loop. A deferred
+ * literal also counts anywhere else in the iteration, as long as some path goes on to the next one
+ * (nothing can make it run before the function returns). Parallel
  * subtests are reported wherever they stand in the loop (they resume only after the test function
  * returns), but only for statements after the last label of the subtest's body (a goto could skip
  * t.Parallel). Unknown versions count as older Go, like the rest of the engine.
@@ -54,6 +57,10 @@ export default defineRule({
         const a = asyncLiteral(s, ctx);
         if (a) check(a.kind, s, statementsOf(field(a.lit, 'body')));
       });
+      // A deferred literal runs when the function returns: any later iteration changes what it sees.
+      for (const d of deferredLiterals(body)) {
+        if (mayReachNextIteration(d.stmt, loop)) check('defer', d.stmt, statementsOf(field(d.lit, 'body')));
+      }
       for (const run of parallelSubtests(body, ctx)) check('subtest', run.call, run.stmts);
     },
   },
@@ -267,6 +274,81 @@ function isErrgroup(x: Node, ctx: RuleContext): boolean {
   if (x.type !== 'identifier') return false;
   const d = ctx.sem.resolve(x);
   return !!d?.tupleCall && d.tupleCall.index === 0 && ctx.sem.packageCall(d.tupleCall.call, PKG.errgroup) === 'WithContext';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Deferred literals anywhere in the iteration
+
+function deferredLiterals(body: Node): { stmt: Node; lit: Node }[] {
+  const out: { stmt: Node; lit: Node }[] = [];
+  walk(body, (n) => {
+    if (n.type === 'func_literal') return false;
+    if (n.type === 'defer_statement') {
+      const call = n.namedChild(0);
+      const fn = call?.type === 'call_expression' ? unparen(field(call, 'function')!) : null;
+      if (fn?.type === 'func_literal') out.push({ stmt: n, lit: fn });
+    }
+    return true;
+  });
+  return out;
+}
+
+/**
+ * Some path from stmt reaches the loop's next iteration: no statement after it, in its own list or in
+ * any list enclosing it up to the loop body, surely leaves the loop. Statements that might (a switch
+ * or select with a return, break or goto in it) count as leaving.
+ */
+function mayReachNextIteration(stmt: Node, loop: Node): boolean {
+  const body = field(loop, 'body');
+  for (let s: Node = stmt; ; ) {
+    const list = s.parent;
+    if (!list) return false;
+    if (list.type === 'statement_list') {
+      const sibs = namedChildren(list).filter((c) => c.type !== 'comment');
+      for (const after of sibs.slice(sibs.findIndex((c) => c.id === s.id) + 1)) if (leaves(after)) return false;
+      if (list.parent?.id === body?.id) return true;
+    }
+    s = list;
+    if (s.id === loop.id || s.type === 'func_literal') return false;
+  }
+}
+
+/** The statement leaves the loop on every path, or might (conservatively). */
+function leaves(s: Node): boolean {
+  switch (s.type) {
+    case 'return_statement':
+    case 'goto_statement':
+    case 'break_statement':
+      return true;
+    case 'continue_statement':
+      return !!s.namedChild(0);
+    case 'expression_statement':
+      return isNoReturnCall(s.namedChild(0)!);
+    case 'labeled_statement':
+      return namedChildren(s).some((c) => c.type !== 'label_name' && leaves(c));
+    case 'block': {
+      const st = statementsOf(s);
+      return st.length > 0 && leaves(st[st.length - 1]!);
+    }
+    case 'if_statement': {
+      const alt = field(s, 'alternative');
+      return !!alt && leaves(field(s, 'consequence')!) && leaves(alt);
+    }
+    case 'expression_switch_statement':
+    case 'type_switch_statement':
+    case 'select_statement': {
+      let jumps = false;
+      walk(s, (n) => {
+        if (jumps || n.type === 'func_literal') return false;
+        if (n.type === 'return_statement' || n.type === 'goto_statement' || n.type === 'break_statement' || (n.type === 'continue_statement' && n.namedChild(0))) jumps = true;
+        else if (n.type === 'call_expression' && isNoReturnCall(n)) jumps = true;
+        return !jumps;
+      });
+      return jumps;
+    }
+    default:
+      return false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
