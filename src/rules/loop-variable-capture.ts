@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { buildConstraintVersion } from '../core/go-version';
 import { defineRule, type RuleContext } from '../core/rule';
 import { isNoReturnCall } from '../core/semantic/flow';
 import { PKG } from '../core/semantic/imports';
@@ -24,7 +25,7 @@ import type { Fix } from '../core/types';
  */
 export default defineRule({
   id: 'loop-variable-capture',
-  applies: (ctx) => ctx.file.goVersion === undefined || ctx.file.goVersion < 22,
+  applies: (ctx) => sharedLoopVariables(ctx),
   visit: {
     for_statement(loop, ctx) {
       const vars = loopVars(loop, ctx);
@@ -65,6 +66,18 @@ export default defineRule({
     },
   },
 });
+
+/**
+ * Loop variables are shared before Go 1.22. A file's `//go:build go1.N` line sets its language version
+ * even below its module's (Go 1.21+ toolchains use max(N, 1.21)), so `//go:build go1.21` keeps the old
+ * semantics in a newer module; the engine's version only ever raises, which suits the rules that
+ * depend on the toolchain, so the downgrade is applied here.
+ */
+function sharedLoopVariables(ctx: RuleContext): boolean {
+  const fileVersion = buildConstraintVersion(ctx.file.text);
+  if (fileVersion !== undefined) return fileVersion < 22;
+  return ctx.file.goVersion === undefined || ctx.file.goVersion < 22;
+}
 
 type Kind = 'go' | 'defer' | 'errgroup' | 'subtest';
 
