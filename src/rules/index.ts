@@ -4,6 +4,7 @@ import busyWaitSpinLoop from './busy-wait-spin-loop';
 import channelOpUnderLock from './channel-op-under-lock';
 import closeByReceiver from './close-by-receiver';
 import closedChannelSelectSpin from './closed-channel-select-spin';
+import concurrentMapAccess from './concurrent-map-access';
 import condWaitWithoutLoop from './cond-wait-without-loop';
 import contextNotPropagated from './context-not-propagated';
 import copiedLock from './copied-lock';
@@ -44,6 +45,7 @@ export const allRules: readonly RuleDefinition[] = [
   channelOpUnderLock,
   closeByReceiver,
   closedChannelSelectSpin,
+  concurrentMapAccess,
   condWaitWithoutLoop,
   contextNotPropagated,
   copiedLock,
