@@ -16,7 +16,7 @@ import type { Severity } from '../core/types';
  *    wait for it before the next iteration: several goroutines write one map (error);
  *  - the starting function itself writes or reads the map after starting the goroutine and before
  *    anything that could wait for it (a receive, a select, a Wait, a sleep): error for a write, warning
- *    for a read.
+ *    for a read; or it starts a second goroutine that writes the map without a lock (error).
  * Quiet: a lock held at the write (lock-state.ts), a call to anything named like a lock before it, a
  * channel used on both sides of the write (a token or semaphore), a map declared inside the loop or the
  * goroutine, a map reached through an index or a call (`maps[i][k]`), a loop that reassigns the map or
@@ -27,31 +27,47 @@ export default defineRule({
   id: 'concurrent-map-access',
   applies: (ctx) => /\bgo\s|\.Go\(|\.Parallel\(\)/.test(ctx.file.text),
   visit: {
-    go_statement(goStmt, ctx) {
-      const call = goStmt.namedChild(0);
-      if (call?.type !== 'call_expression') return;
-      const callee = unparen(field(call, 'function')!);
-      const fn = calledFunction(callee, ctx);
-      if (fn) check({ stmt: goStmt, fn, call, recv: fn.type === 'method_declaration' ? field(callee, 'operand') : null, what: 'goroutine', parentMayRace: true }, ctx);
+    go_statement(n, ctx) {
+      const g = startAt(n, ctx);
+      if (g) check(g, ctx);
     },
-    call_expression(call, ctx) {
-      const sc = selectorCall(call);
-      if (!sc || call.parent?.type !== 'expression_statement') return;
-      const args = callArgs(call);
-      if (sc.name === 'Go' && args.length === 1) {
-        const lit = unparen(args[0]!);
-        if (lit.type !== 'func_literal' || !isGroup(sc.operand, ctx) || limitedToOne(sc.operand, call)) return;
-        check({ stmt: call.parent, fn: lit, call: null, recv: null, what: `goroutine (${sc.operand.text}.Go)`, parentMayRace: true }, ctx);
-      } else if (sc.name === 'Run' && args.length === 2) {
-        // Parallel subtests started in a loop run at the same time, once the loop's test function returns.
-        const lit = unparen(args[1]!);
-        const par = lit.type === 'func_literal' ? parallelCall(lit) : undefined;
-        if (!par) return;
-        check({ stmt: call.parent, fn: lit, call: null, recv: null, what: 'parallel subtest', parentMayRace: false, from: par.endIndex }, ctx);
-      }
+    expression_statement(n, ctx) {
+      const g = startAt(n, ctx);
+      if (g) check(g, ctx);
     },
   },
 });
+
+/**
+ * The goroutine a statement starts: `go f(…)` (see calledFunction), `g.Go(func…)` on an errgroup or a
+ * WaitGroup, or `t.Run(name, func…)` whose body calls t.Parallel().
+ */
+function startAt(n: Node, ctx: RuleContext): Start | undefined {
+  if (n.type === 'go_statement') {
+    const call = n.namedChild(0);
+    if (call?.type !== 'call_expression') return undefined;
+    const callee = unparen(field(call, 'function')!);
+    const fn = calledFunction(callee, ctx);
+    return fn ? { stmt: n, fn, call, recv: fn.type === 'method_declaration' ? field(callee, 'operand') : null, what: 'goroutine', parentMayRace: true } : undefined;
+  }
+  if (n.type !== 'expression_statement') return undefined;
+  const call = n.namedChild(0);
+  const sc = call ? selectorCall(call) : null;
+  if (!call || !sc) return undefined;
+  const args = callArgs(call);
+  if (sc.name === 'Go' && args.length === 1) {
+    const lit = unparen(args[0]!);
+    if (lit.type !== 'func_literal' || !isGroup(sc.operand, ctx) || limitedToOne(sc.operand, call)) return undefined;
+    return { stmt: n, fn: lit, call: null, recv: null, what: `goroutine (${sc.operand.text}.Go)`, parentMayRace: true };
+  }
+  if (sc.name === 'Run' && args.length === 2) {
+    // Parallel subtests started in a loop run at the same time, once the loop's test function returns.
+    const lit = unparen(args[1]!);
+    const par = lit.type === 'func_literal' ? parallelCall(lit) : undefined;
+    if (par) return { stmt: n, fn: lit, call: null, recv: null, what: 'parallel subtest', parentMayRace: false, from: par.endIndex };
+  }
+  return undefined;
+}
 
 interface Start {
   /** The statement that starts the goroutine. */
@@ -77,18 +93,27 @@ interface OuterMap {
 }
 
 function check(g: Start, ctx: RuleContext): void {
+  for (const { w, outer } of unlockedWrites(g, ctx)) {
+    if (reportLoop(g, w, outer, ctx) || !g.parentMayRace) continue;
+    reportParentAccess(g, w, outer, ctx);
+  }
+}
+
+/** The first write to each map that the goroutine makes with no lock held (and no token around it). */
+function unlockedWrites(g: Start, ctx: RuleContext): { w: MapAccess; outer: OuterMap }[] {
   const body = field(g.fn, 'body');
-  if (!body) return;
+  if (!body) return [];
   const writes = mapAccessesIn(body, ctx.sem).filter((a) => a.write && a.node.startIndex >= (g.from ?? 0));
-  if (writes.length === 0) return;
+  if (writes.length === 0) return [];
   const held = new Map<number, number>();
   const analysed = walkLocks(body, ctx.sem, {
     onNode(n, h) {
       held.set(n.id, h.size);
     },
   });
-  if (!analysed) return;
+  if (!analysed) return [];
   const done = new Set<string>();
+  const out: { w: MapAccess; outer: OuterMap }[] = [];
   for (const w of writes) {
     const outer = outerMap(w.map, g, ctx);
     if (!outer) continue;
@@ -96,10 +121,9 @@ function check(g: Start, ctx: RuleContext): void {
     if (done.has(key)) continue;
     if (!unlocked(w, held, body)) continue;
     done.add(key);
-    if (guardedByToken(w, body)) continue;
-    if (reportLoop(g, w, outer, ctx) || !g.parentMayRace) continue;
-    reportParentAccess(g, w, outer, ctx);
+    if (!guardedByToken(w, body, ctx)) out.push({ w, outer });
   }
+  return out;
 }
 
 /**
@@ -134,10 +158,10 @@ function unlocked(w: MapAccess, held: Map<number, number>, body: Node): boolean 
 
 /**
  * A channel operated on both before and after the write inside the goroutine: a token passed around or a
- * semaphore, which may serialise the writers (its capacity is not known here).
+ * semaphore, which serialises the writers unless its buffer is known to hold more than one.
  */
-function guardedByToken(w: MapAccess, body: Node): boolean {
-  const before = new Set<string>();
+function guardedByToken(w: MapAccess, body: Node, ctx: RuleContext): boolean {
+  const before = new Map<string, Node>();
   const after = new Set<string>();
   walk(body, (n) => {
     if (n.type === 'func_literal') return false;
@@ -145,13 +169,44 @@ function guardedByToken(w: MapAccess, body: Node): boolean {
     if (n.type === 'send_statement') ch = field(n, 'channel');
     else if (n.type === 'unary_expression' && n.child(0)?.type === '<-') ch = field(n, 'operand');
     if (ch) {
-      if (n.endIndex <= w.node.startIndex) before.add(ch.text);
+      if (n.endIndex <= w.node.startIndex) before.set(ch.text, ch);
       else if (n.startIndex >= w.node.endIndex) after.add(ch.text);
     }
     return true;
   });
-  for (const c of before) if (after.has(c)) return true;
+  for (const [c, node] of before) if (after.has(c) && !admitsSeveral(node, ctx)) return true;
   return false;
+}
+
+/**
+ * The loop acquires a semaphore before starting the goroutine (`sem <- token`) that the goroutine
+ * releases (`<-sem`, often in a deferred literal): with a buffer of one the goroutines run one at a time.
+ */
+function semaphoreOfOne(g: Start, loopBody: Node, ctx: RuleContext): boolean {
+  const released = new Set<string>();
+  walk(g.fn, (n) => {
+    if (n.type === 'unary_expression' && n.child(0)?.type === '<-') released.add(field(n, 'operand')?.text ?? '');
+    return true;
+  });
+  let found = false;
+  walk(loopBody, (n) => {
+    if (found || n.id === g.fn.id || n.startIndex >= g.stmt.startIndex) return false;
+    if (n.type === 'send_statement') {
+      const ch = field(n, 'channel');
+      if (ch && released.has(ch.text) && !admitsSeveral(ch, ctx)) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** The channel was made with a constant buffer larger than one (`make(chan T, 8)`). */
+function admitsSeveral(ch: Node, ctx: RuleContext): boolean {
+  if (ch.type !== 'identifier') return false;
+  const v = ctx.sem.resolve(ch)?.valueNode;
+  if (v?.type !== 'call_expression' || field(v, 'function')?.text !== 'make') return false;
+  const size = callArgs(v)[1];
+  return size?.type === 'int_literal' && Number(size.text.replace(/_/g, '')) > 1;
 }
 
 /**
@@ -199,7 +254,7 @@ function reportLoop(g: Start, w: MapAccess, outer: OuterMap, ctx: RuleContext): 
   const loopBody = field(loop, 'body')!;
   const rest = following(g.stmt, loopBody);
   if (rest.some((s) => endsIteration(s) || waits(s, ctx))) return false;
-  if (reassigned(outer, loopBody, g.fn)) return false;
+  if (reassigned(outer, loopBody, g.fn) || joinedEarlier(g, loopBody) || semaphoreOfOne(g, loopBody, ctx)) return false;
   const literal = g.fn.type === 'func_literal';
   ctx.report({
     node: literal ? w.node : g.stmt,
@@ -220,6 +275,7 @@ function reportParentAccess(g: Start, w: MapAccess, outer: OuterMap, ctx: RuleCo
   if (!fnBody) return;
   for (const s of following(g.stmt, fnBody)) {
     if (waits(s, ctx)) return;
+    if (reportSecondWriter(g, w, outer, s, ctx)) return;
     const hit = mapAccessesIn(s, ctx.sem).find((a) => sameMap(a.map, outer, ctx));
     if (!hit) continue;
     const severity: Severity | undefined = hit.write ? undefined : 'warning';
@@ -238,6 +294,32 @@ function reportParentAccess(g: Start, w: MapAccess, outer: OuterMap, ctx: RuleCo
     });
     return;
   }
+}
+
+/** A later statement starts another goroutine that writes the same map with no lock held. */
+function reportSecondWriter(g: Start, w: MapAccess, outer: OuterMap, s: Node, ctx: RuleContext): boolean {
+  let other: { g: Start; w: MapAccess } | undefined;
+  walk(s, (n) => {
+    if (other || n.type === 'func_literal') return false;
+    const g2 = startAt(n, ctx);
+    if (!g2?.parentMayRace) return true;
+    const hit = unlockedWrites(g2, ctx).find((x) => x.outer.text.replace(/\s+/g, '') === outer.text.replace(/\s+/g, '') && x.outer.decl?.nameNode.id === outer.decl?.nameNode.id);
+    if (hit) other = { g: g2, w: hit.w };
+    return !other;
+  });
+  if (!other) return false;
+  const literal = g.fn.type === 'func_literal';
+  ctx.report({
+    node: literal ? w.node : g.stmt,
+    message: literal
+      ? `map ${outer.text} is written in this goroutine with no lock held while another goroutine started after it writes it too: concurrent map writes are a fatal error that recover cannot catch`
+      : `the goroutine writes map ${outer.text} in ${fnName(g.fn)} with no lock held while another goroutine started after it writes it too: concurrent map writes are a fatal error that recover cannot catch`,
+    related: [
+      { node: other.w.node, message: 'the other goroutine writes the map here without a lock' },
+      literal ? { node: g.stmt, message: `the ${g.what} is started here` } : { node: w.node, message: `${fnName(g.fn)} writes the map here without a lock` },
+    ],
+  });
+  return true;
 }
 
 function sameMap(m: Node, outer: OuterMap, ctx: RuleContext): boolean {
@@ -303,6 +385,28 @@ function waits(s: Node, ctx: RuleContext): boolean {
         break;
       }
     }
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * Before starting the goroutine, the loop waits for the previous one: a Wait call, or a receive from a
+ * channel that the goroutine's function sends on or closes (`if i > 0 { <-done }`).
+ */
+function joinedEarlier(g: Start, loopBody: Node): boolean {
+  const signals = new Set<string>();
+  walk(g.fn, (n) => {
+    if (n.type === 'send_statement') signals.add(field(n, 'channel')?.text ?? '');
+    if (n.type === 'call_expression' && field(n, 'function')?.text === 'close') signals.add(callArgs(n)[0]?.text ?? '');
+    return true;
+  });
+  let found = false;
+  walk(loopBody, (n) => {
+    if (found || n.id === g.fn.id || n.startIndex >= g.stmt.startIndex) return false;
+    if (n.type === 'unary_expression' && n.child(0)?.type === '<-' && signals.has(field(n, 'operand')?.text ?? '')) found = true;
+    const sc = selectorCall(n);
+    if (sc && /^(Wait|Join)/.test(sc.name)) found = true;
     return !found;
   });
   return found;
