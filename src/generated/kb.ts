@@ -347,7 +347,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "data-races",
     "question": "Why does a goroutine that writes a variable of the enclosing function race, even with Go 1.22 loop variables?",
     "rules": [
-      "concurrent-map-access"
+      "concurrent-map-access",
+      "captured-var-write-in-goroutine"
     ],
     "related": [
       "what-is-a-data-race",
@@ -446,7 +447,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
       "mixed-atomic-plain-access",
       "cond-wait-without-loop",
       "testing-fatal-in-goroutine",
-      "concurrent-map-access"
+      "concurrent-map-access",
+      "captured-var-write-in-goroutine"
     ],
     "related": [
       "channels-vs-mutexes",
@@ -895,7 +897,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "gomaxprocs",
     "question": "How does GOMAXPROCS=1 change a program's behaviour, does it prevent data races, and when is it useful?",
     "rules": [
-      "gomaxprocs-hardcoded"
+      "gomaxprocs-hardcoded",
+      "captured-var-write-in-goroutine"
     ],
     "related": [
       "what-gomaxprocs-controls",
@@ -1124,7 +1127,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "topic": "loopvar",
     "question": "What is the loop-variable capture bug with goroutines and closures, and what changed in Go 1.22?",
     "rules": [
-      "loop-variable-capture"
+      "loop-variable-capture",
+      "captured-var-write-in-goroutine"
     ],
     "related": [
       "loopvar-version-gating",
@@ -1517,7 +1521,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
       "unlock-not-deferred",
       "mixed-atomic-plain-access",
       "loop-variable-capture",
-      "concurrent-map-access"
+      "concurrent-map-access",
+      "captured-var-write-in-goroutine"
     ],
     "related": [
       "mutex-usage-rules",
@@ -1532,7 +1537,9 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "id": "race-detector",
     "topic": "data-races",
     "question": "How does the Go race detector work, how do you use it effectively, and why not run it in production?",
-    "rules": [],
+    "rules": [
+      "captured-var-write-in-goroutine"
+    ],
     "related": [
       "what-is-a-data-race",
       "data-race-semantics",
@@ -2226,7 +2233,8 @@ export const kbEntries: Readonly<Record<string, KbEntry>> = {
     "question": "What is a data race in Go, how do you detect it, and what are the main ways to fix it?",
     "rules": [
       "mixed-atomic-plain-access",
-      "concurrent-map-access"
+      "concurrent-map-access",
+      "captured-var-write-in-goroutine"
     ],
     "related": [
       "race-detector",

@@ -1,6 +1,7 @@
 import type { RuleDefinition } from '../core/rule';
 import atomicSelfAssignment from './atomic-self-assignment';
 import busyWaitSpinLoop from './busy-wait-spin-loop';
+import capturedVarWriteInGoroutine from './captured-var-write-in-goroutine';
 import channelOpUnderLock from './channel-op-under-lock';
 import closeByReceiver from './close-by-receiver';
 import closedChannelSelectSpin from './closed-channel-select-spin';
@@ -42,6 +43,7 @@ import writeUnderRlock from './write-under-rlock';
 export const allRules: readonly RuleDefinition[] = [
   atomicSelfAssignment,
   busyWaitSpinLoop,
+  capturedVarWriteInGoroutine,
   channelOpUnderLock,
   closeByReceiver,
   closedChannelSelectSpin,
