@@ -220,13 +220,16 @@ function writesOf(l: Launch, fn: Node, addressed: () => Set<string>, ctx: RuleCo
   });
   if (candidates.length === 0 || tokenLock(l)) return [];
   const held = new Map<number, boolean>();
-  const analysed = walkLocks(l.body, ctx.sem, {
-    onNode(node, st) {
-      held.set(node.id, st.size > 0);
-    },
-  });
-  if (!analysed) return [];
-  const lockish = firstLockishCall(l.body);
+  const text = l.body.text;
+  if (/Lock\b/.test(text)) {
+    const analysed = walkLocks(l.body, ctx.sem, {
+      onNode(node, st) {
+        held.set(node.id, st.size > 0);
+      },
+    });
+    if (!analysed) return [];
+  }
+  const lockish = LOCKISH_NAME.test(text) ? firstLockishCall(l.body) : Infinity;
   // The first write of each variable that is not under a lock.
   const out: Write[] = [];
   const taken = new Set<Decl>();
@@ -316,7 +319,7 @@ function judge(w: Write, all: Write[], fn: Node, body: Node, points: () => SyncP
   if (loop) {
     const verdict = loopVerdict(loop, l, name, ctx);
     if (verdict === 'serial') return dbg(w, ctx, 'loop serial'), false;
-    let severity: Severity = verdict === 'concurrent' && gBlocks !== 'other' ? 'warning' : 'info';
+    let severity: Severity = verdict === 'concurrent' && gBlocks !== 'other' && !singledOut(w.node, l, ctx) ? 'warning' : 'info';
     if (l.recv && setLimit(body, l.recv) === 'other') severity = 'info';
     if (l.recv && setLimit(body, l.recv) === 'one') return false;
     const how = l.stmt.type === 'go_statement' ? 'a goroutine started' : `a ${l.recv}.Go function called`;
@@ -357,6 +360,32 @@ function judge(w: Write, all: Write[], fn: Node, body: Node, points: () => SyncP
     related: [{ node: access, message: `the starting function ${kind} ${name} here` }],
   });
   return true;
+}
+
+/**
+ * The write sits under an `if` that compares a per-goroutine value for equality (`if i == 0`,
+ * `if it.ID == want`): perhaps only one goroutine of the loop gets there.
+ */
+function singledOut(write: Node, l: Launch, ctx: RuleContext): boolean {
+  for (let p = write.parent; p && p.id !== l.body.id; p = p.parent) {
+    if (p.type !== 'if_statement' && p.type !== 'expression_case') continue;
+    const cond = p.type === 'if_statement' ? field(p, 'condition') : p;
+    let found = false;
+    walk(cond ?? p, (n) => {
+      if (found || n.type === 'block') return false;
+      if (n.type === 'binary_expression' && n.childForFieldName('operator')?.type === '==') {
+        for (const side of [field(n, 'left'), field(n, 'right')]) {
+          let root = side ? unparen(side) : null;
+          while (root?.type === 'selector_expression') root = unparen(field(root, 'operand')!);
+          const d = root?.type === 'identifier' ? ctx.sem.resolve(root) : undefined;
+          if (d && (d.kind === 'range' || d.scope.type === 'for_statement' || (d.kind === 'param' && d.scope.id === l.lit.id))) found = true;
+        }
+      }
+      return !found;
+    });
+    if (found) return true;
+  }
+  return false;
 }
 
 function isWriteIdent(id: Node): boolean {
