@@ -4,7 +4,6 @@ import { isNoReturnCall } from '../core/semantic/flow';
 import { walkLocks } from '../core/semantic/lock-state';
 import { callArgs, enclosingFunction, field, FUNCTION_TYPES, namedChildren, unparen, walk, within } from '../core/semantic/nodes';
 import type { Decl } from '../core/semantic/scopes';
-import type { Severity } from '../core/types';
 
 /**
  * A local variable (or parameter) of a function, assigned in a goroutine that function starts
@@ -305,11 +304,6 @@ function calleeName(call: Node): string | undefined {
 
 // ---------------------------------------------------------------------------------------------------
 
-const DEBUG = typeof process !== 'undefined' && !!process.env.CVW_DEBUG;
-function dbg(w: Write, ctx: RuleContext, why: string): void {
-  if (DEBUG) console.error(`CVW ${ctx.file.path}:${w.node.startPosition.row + 1} ${w.decl.name}: ${why}`);
-}
-
 function judge(w: Write, all: Write[], fn: Node, body: Node, points: () => SyncPoint[], ctx: RuleContext): boolean {
   const l = w.launch;
   const name = w.decl.name;
@@ -318,23 +312,26 @@ function judge(w: Write, all: Write[], fn: Node, body: Node, points: () => SyncP
   const loop = spawningLoop(l.stmt, w.decl, fn);
   if (loop) {
     const verdict = loopVerdict(loop, l, name, ctx);
-    if (verdict === 'serial') return dbg(w, ctx, 'loop serial'), false;
-    let severity: Severity = verdict === 'concurrent' && gBlocks !== 'other' && !singledOut(w.node, l, ctx) ? 'warning' : 'info';
-    if (l.recv && setLimit(body, l.recv) === 'other') severity = 'info';
+    if (verdict === 'serial') return false;
     if (l.recv && setLimit(body, l.recv) === 'one') return false;
-    const how = l.stmt.type === 'go_statement' ? 'a goroutine started' : `a ${l.recv}.Go function called`;
+    // Why the race may not happen after all (info), or '' when it is certain (warning).
+    let unless = '';
+    if (verdict === 'limited' || (l.recv && setLimit(body, l.recv) === 'other')) unless = 'the loop lets only one goroutine run at a time';
+    else if (gBlocks === 'other') unless = 'what the goroutine waits on before the write lets only one through at a time';
+    else if (singledOut(w.node, l, ctx)) unless = 'only one goroutine passes the equality test above the write';
+    const how = l.stmt.type === 'go_statement' ? 'a goroutine started' : `a function passed to ${l.recv}.Go`;
     ctx.report({
       node: w.node,
-      severity,
+      severity: unless ? 'info' : 'warning',
       message:
         `${name} is assigned in ${how} in a loop, without a lock or sync/atomic: every goroutine of the loop writes the same variable, so the writes race` +
-        (severity === 'info' ? ' (unless the loop lets only one run at a time)' : '') +
+        (unless ? ` (unless ${unless})` : '') +
         '; use a mutex, an atomic, or one result slot per goroutine',
       related: [{ node: loop, message: `the loop that starts the goroutines; ${name} is declared outside it` }],
     });
     return true;
   }
-  if (gBlocks !== 'none') return dbg(w, ctx, 'goroutine blocks before write'), false;
+  if (gBlocks !== 'none') return false;
   // 2. A sibling goroutine of the same function writes it too.
   for (const o of all) {
     if (o.decl !== w.decl || o.launch === l || o.launch.stmt.startIndex >= l.stmt.startIndex) continue;
@@ -350,7 +347,7 @@ function judge(w: Write, all: Write[], fn: Node, body: Node, points: () => SyncP
   }
   // 3. The starting function touches it after the start, with nothing that orders the two.
   const access = parentAccessAfter(w, body, points(), ctx);
-  if (!access) return dbg(w, ctx, 'no parent access'), false;
+  if (!access) return false;
   const kind = isWriteIdent(access) ? 'writes' : 'reads';
   const sure = topLevelOf(w.node, l.body) && sameListFollower(l.stmt, access);
   ctx.report({
