@@ -360,8 +360,9 @@ function judge(w: Write, all: Write[], fn: Node, body: Node, points: () => SyncP
 }
 
 /**
- * The write sits under an `if` that compares a per-goroutine value for equality (`if i == 0`,
- * `if it.ID == want`): perhaps only one goroutine of the loop gets there.
+ * The write sits under an `if` that compares a loop variable or a parameter of the literal itself for
+ * equality (`if i == 0`, `if u == primary`): perhaps only one goroutine of the loop gets there. A
+ * field of it (`p.Body == "ok"`) is a filter many may pass, and does not count.
  */
 function singledOut(write: Node, l: Launch, ctx: RuleContext): boolean {
   for (let p = write.parent; p && p.id !== l.body.id; p = p.parent) {
@@ -372,9 +373,8 @@ function singledOut(write: Node, l: Launch, ctx: RuleContext): boolean {
       if (found || n.type === 'block') return false;
       if (n.type === 'binary_expression' && n.childForFieldName('operator')?.type === '==') {
         for (const side of [field(n, 'left'), field(n, 'right')]) {
-          let root = side ? unparen(side) : null;
-          while (root?.type === 'selector_expression') root = unparen(field(root, 'operand')!);
-          const d = root?.type === 'identifier' ? ctx.sem.resolve(root) : undefined;
+          const e = side ? unparen(side) : null;
+          const d = e?.type === 'identifier' ? ctx.sem.resolve(e) : undefined;
           if (d && (d.kind === 'range' || d.scope.type === 'for_statement' || (d.kind === 'param' && d.scope.id === l.lit.id))) found = true;
         }
       }
