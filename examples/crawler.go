@@ -88,3 +88,17 @@ func fetchRetry(ctx context.Context, url string) (Page, error) {
 	defer cancel()
 	return fetchWithin(rctx, url)
 }
+
+// crawlOne has a context, but the helper it calls takes none and starts over from a new root.
+func crawlOne(ctx context.Context, url string) (Page, error) {
+	if err := ctx.Err(); err != nil {
+		return Page{}, err
+	}
+	return fetchQuick(url)
+}
+
+func fetchQuick(url string) (Page, error) {
+	qctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	return fetchWithin(qctx, url)
+}

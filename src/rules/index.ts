@@ -7,6 +7,7 @@ import closeByReceiver from './close-by-receiver';
 import closedChannelSelectSpin from './closed-channel-select-spin';
 import concurrentMapAccess from './concurrent-map-access';
 import condWaitWithoutLoop from './cond-wait-without-loop';
+import contextBackgroundInCallee from './context-background-in-callee';
 import contextNotPropagated from './context-not-propagated';
 import copiedLock from './copied-lock';
 import deferInChannelRange from './defer-in-channel-range';
@@ -49,6 +50,7 @@ export const allRules: readonly RuleDefinition[] = [
   closedChannelSelectSpin,
   concurrentMapAccess,
   condWaitWithoutLoop,
+  contextBackgroundInCallee,
   contextNotPropagated,
   copiedLock,
   deferInChannelRange,

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from '../rule';
-import { commentsNear, CONTEXT_COMMENT, isRootFunction, namesDetachedWork, statementOf, topFunction, type ContextInScope } from './context';
+import { commentsNear, CONTEXT_COMMENT, WANT_COMMENT, isRootFunction, namesDetachedWork, statementOf, topFunction, type ContextInScope } from './context';
 import { PKG } from './imports';
 import { callArgs, field, FUNCTION_TYPES, namedChildren, unparen, walk, within } from './nodes';
 import { isNamedOrPointer } from './types';
@@ -30,7 +30,7 @@ export function detachedOnPurpose(call: Node, s: ContextInScope | undefined, ctx
   const stmt = statementOf(call);
   // A comment next to the call that speaks of the context choice: the author decided it (or left a
   // note to revisit it), and a warning would repeat the note.
-  if (commentsNear(stmt, ctx.file.text).some((c) => CONTEXT_COMMENT.test(c) && !WANT.test(c))) return 'comment';
+  if (commentsNear(stmt, ctx.file.text).some((c) => CONTEXT_COMMENT.test(c) && !WANT_COMMENT.test(c))) return 'comment';
   // Cleanup, shutdown and release work named as such: it must run even if the caller gave up.
   if (namesAroundCall(call, stmt).some(namesDetachedWork)) return 'names';
   // After the caller's context is done (a `<-ctx.Done()` earlier in the function, or inside a
@@ -60,8 +60,6 @@ function crossings(call: Node, fn: Node): { crossedFuncLit: boolean; crossedGo: 
 }
 
 
-/** analysistest's expectation comment, `// want "…"`: a note for the test harness, not about the code. */
-const WANT = /^\/\/\s*want\s+"/;
 
 function hasTestingParam(fn: Node | null, ctx: RuleContext): boolean {
   if (!fn) return false;

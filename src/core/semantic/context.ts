@@ -149,7 +149,8 @@ export function statementOf(node: Node): Node {
  * comment lines directly above it (read from the text: a comment before the first statement of a block
  * is not the statement's sibling in the tree).
  */
-export function commentsNear(stmt: Node, text: string): string[] {
+export function commentsNear(stmt: Node, text: string, base = 0): string[] {
+  // text may be a slice of the file that starts at offset base (a declaration's own text).
   const out: string[] = [];
   walk(stmt, (c) => {
     if (c.type === 'comment') out.push(c.text);
@@ -159,23 +160,26 @@ export function commentsNear(stmt: Node, text: string): string[] {
     const e = text.indexOf('\n', at);
     return e < 0 ? text.length : e;
   };
-  for (const at of [stmt.endIndex, lineEnd(stmt.startIndex)]) {
-    const rest = text.slice(at < stmt.endIndex ? Math.max(at, stmt.startIndex) : at, lineEnd(at));
-    const k = rest.indexOf('//');
-    if (k >= 0) out.push(rest.slice(k));
-  }
+  // A comment after the statement on its last line (comments inside it were collected above).
+  const end = stmt.endIndex - base;
+  const rest = text.slice(end, lineEnd(end));
+  const k = rest.indexOf('//');
+  if (k >= 0) out.push(rest.slice(k));
   // The comment lines directly above (an if/switch header statement: above the whole statement).
   const top = stmt.parent && (stmt.parent.type === 'if_statement' || stmt.parent.type.endsWith('switch_statement')) ? stmt.parent : stmt;
-  let end = text.lastIndexOf('\n', top.startIndex - 1);
-  while (end > 0) {
-    const start = text.lastIndexOf('\n', end - 1) + 1;
-    const line = text.slice(start, end).trim();
+  let lineBreak = text.lastIndexOf('\n', top.startIndex - base - 1);
+  while (lineBreak > 0) {
+    const from = text.lastIndexOf('\n', lineBreak - 1) + 1;
+    const line = text.slice(from, lineBreak).trim();
     if (!line.startsWith('//') && !line.startsWith('/*') && !line.endsWith('*/')) break;
     out.push(line);
-    end = start - 1;
+    lineBreak = from - 1;
   }
   return out;
 }
+
+/** analysistest's expectation comment, `// want "…"`: a note for the test harness, not about the code. */
+export const WANT_COMMENT = /^\/\/\s*want\s+"/;
 
 /** A comment that talks about the context choice: the author decided (or knowingly deferred) it. */
 export const CONTEXT_COMMENT = /\b(ctx|contexts?|cancel\w*|background|detach\w*|outliv\w*|deadline|independent\w*)\b/i;
@@ -225,12 +229,26 @@ export function callsWithContext(decl: Node, view: ScopeView, out: Map<string, s
     if (n.type !== 'call_expression') return true;
     const fn = field(n, 'function');
     let key: string | undefined;
-    if (fn?.type === 'identifier' && !view.scopes.resolve(fn)) key = fn.text;
+    if (fn?.type === 'identifier') {
+      // A package function (declared in this file, or in a sibling, which the scopes do not know).
+      const d = view.scopes.resolve(fn);
+      if (!d || (d.kind === 'func' && d.packageLevel)) key = fn.text;
+    }
     else if (fn?.type === 'selector_expression' && recvName && recvType) {
       const op = field(fn, 'operand');
       if (op?.type === 'identifier' && op.text === recvName.text && view.scopes.resolve(op)?.nameNode.id === recvName.id) key = `${recvType}.${field(fn, 'field')?.text ?? ''}`;
     }
-    if (key && !out.has(key) && contextInScope(n, view)) out.set(key, caller);
+    if (!key || out.has(key)) return true;
+    // A call in a go or defer statement runs apart from the caller's request (a daemon, a cleanup):
+    // the callee is right not to take its context.
+    const c = contextInScope(n, view);
+    if (!c || c.crossedGo || c.crossedDefer) return true;
+    // The caller replaces its own context with what the callee returns (`ctx, cancel = c.fresh()`), or
+    // explains the call in a comment: it chose the callee's root on purpose.
+    const stmt = statementOf(n);
+    if ((stmt.type === 'assignment_statement' || stmt.type === 'short_var_declaration') && namedChildren(field(stmt, 'left')).some((l) => l.text === c.param.text)) return true;
+    if (commentsNear(stmt, decl.text, decl.startIndex).some((t) => CONTEXT_COMMENT.test(t) && !WANT_COMMENT.test(t))) return true;
+    out.set(key, caller);
     return true;
   });
 }

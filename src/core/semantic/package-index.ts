@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { collectImports, type Imports } from './imports';
 import { field, namedChildren, selectorCall, unparen, walk } from './nodes';
+import { callsWithContext } from './context';
 import { Scopes } from './scopes';
 import { parseType, resultTypes, structFields, type GoType, type StructField } from './types';
 
@@ -62,6 +63,11 @@ export interface PackageIndex {
   localNamedTypes: Map<string, GoType>;
   /** Variables and fields the package passes by address to sync/atomic functions. */
   atomicRefs: AtomicRef[];
+  /**
+   * Calls made with a context.Context parameter in scope: callee key (`f`, or `T.m` for a call on a
+   * method's own receiver) → the first caller's name. See callsWithContext in context.ts.
+   */
+  ctxCallers: Map<string, string>;
 }
 
 export function emptyIndex(packageName = ''): PackageIndex {
@@ -75,6 +81,7 @@ export function emptyIndex(packageName = ''): PackageIndex {
     localStructs: new Map(),
     localNamedTypes: new Map(),
     atomicRefs: [],
+    ctxCallers: new Map(),
   };
 }
 
@@ -136,6 +143,7 @@ export function indexDecl(decl: Node, imports: Imports, idx: PackageIndex = empt
   if (decl.type === 'function_declaration' || decl.type === 'method_declaration') {
     const body = field(decl, 'body');
     if (body) collectAtomicRefs(body, imports, idx.atomicRefs);
+    if (body) callsWithContext(decl, { imports, scopes: new Scopes() }, idx.ctxCallers);
     if (body && body.text.includes('type ')) {
       walk(body, (n) => {
         if (n.type === 'type_declaration') indexTypes(n, imports, idx.localStructs, idx.localNamedTypes);
@@ -149,7 +157,7 @@ export function indexDecl(decl: Node, imports: Imports, idx: PackageIndex = empt
 /** A stable text form of an index: equal fingerprints, equal indexes. */
 export function indexFingerprint(idx: PackageIndex): string {
   const m = (x: Map<string, unknown>) => [...x].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([idx.packageName, m(idx.structs), m(idx.namedTypes), m(idx.methods), m(idx.funcs), m(idx.vars), m(idx.localStructs), m(idx.localNamedTypes), idx.atomicRefs]);
+  return JSON.stringify([idx.packageName, m(idx.structs), m(idx.namedTypes), m(idx.methods), m(idx.funcs), m(idx.vars), m(idx.localStructs), m(idx.localNamedTypes), idx.atomicRefs, m(idx.ctxCallers)]);
 }
 
 function indexTypes(decl: Node, imports: Imports, structs: Map<string, StructField[]>, named: Map<string, GoType>): void {
@@ -217,6 +225,7 @@ export function mergeIndexes(parts: PackageIndex[]): PackageIndex {
     for (const [k, v] of p.vars) if (!out.vars.has(k)) out.vars.set(k, v);
     for (const [k, v] of p.methods) out.methods.set(k, [...(out.methods.get(k) ?? []), ...v]);
     out.atomicRefs.push(...p.atomicRefs);
+    for (const [k, v] of p.ctxCallers) if (!out.ctxCallers.has(k)) out.ctxCallers.set(k, v);
   }
   for (const p of parts) {
     for (const [k, v] of p.localStructs) if (!out.structs.has(k) && !out.namedTypes.has(k)) out.structs.set(k, v);
