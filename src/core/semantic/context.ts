@@ -205,6 +205,11 @@ function receiverTypeName(t: Node | null): string | undefined {
   return n?.type === 'type_identifier' ? n.text : undefined;
 }
 
+/** Builtins and predeclared conversions: never a package function, so not worth a key in the index. */
+const PREDECLARED_FUNCS: ReadonlySet<string> = new Set(
+  'append cap clear close complex copy delete imag len make max min new panic print println real recover bool byte complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr any'.split(' '),
+);
+
 /**
  * Same-package calls made where a context.Context parameter is in scope, by callee key (`f` for a
  * package function called by name, `T.m` for `r.m(…)` on the receiver r of a method of T) → the name
@@ -232,7 +237,7 @@ export function callsWithContext(decl: Node, view: ScopeView, out: Map<string, s
     if (fn?.type === 'identifier') {
       // A package function (declared in this file, or in a sibling, which the scopes do not know).
       const d = view.scopes.resolve(fn);
-      if (!d || (d.kind === 'func' && d.packageLevel)) key = fn.text;
+      if ((!d && !PREDECLARED_FUNCS.has(fn.text)) || (d?.kind === 'func' && d.packageLevel)) key = fn.text;
     }
     else if (fn?.type === 'selector_expression' && recvName && recvType) {
       const op = field(fn, 'operand');
