@@ -111,3 +111,27 @@ func (c *C) reset() { c.n = 0 }
     doc.dispose();
   }
 });
+
+test('a declaration is analysed again when a package constant it reads changes', async () => {
+  const a = await analyzer();
+  const text = `package a
+
+import "runtime"
+
+const workers = 4
+
+func start() { runtime.GOMAXPROCS(workers) }
+`;
+  const doc = a.openDocument('a.go', text);
+  try {
+    assert.equal(doc.analyze().findings[0]?.ruleId, 'gomaxprocs-hardcoded');
+    const at = text.indexOf('workers = 4');
+    doc.update([{ rangeOffset: at, rangeLength: 0, text: 'x' }]);
+    const inc = doc.analyze();
+    const [fresh] = a.analyzePackage({ files: [{ path: 'a.go', text: doc.text }] });
+    assert.deepEqual(inc, fresh);
+    assert.equal(inc.findings.length, 0);
+  } finally {
+    doc.dispose();
+  }
+});
