@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { LineMap } from './position';
 import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from './rule';
 import { FileSemantics } from './semantic/file';
+import { factFingerprint, type FileFactKind } from './semantic/file-facts';
 import { walk } from './semantic/nodes';
 import type { PackageIndex } from './semantic/package-index';
 import { applySuppression, parseDirectives } from './suppress';
@@ -33,6 +34,8 @@ interface DeclResult {
   findings: RawFinding[];
   errors: [number, number][];
   comments: { start: number; end: number; text: string }[];
+  /** File-wide facts the rules consulted, with their fingerprints when this result was computed. */
+  deps: [FileFactKind, string][];
 }
 
 /** A finding as rules report it, by offsets only (spans are computed at the end). */
@@ -101,7 +104,15 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   const raw: RawFinding[] = [];
   const errors: [number, number][] = [];
   const comments: { start: number; end: number; text: string }[] = [];
-  let cacheable = true;
+  const fingerprints = new Map<FileFactKind, string>();
+  const fingerprint = (kind: FileFactKind): string => {
+    let fp = fingerprints.get(kind);
+    if (fp === undefined) {
+      fp = factFingerprint(sem.facts(kind));
+      fingerprints.set(kind, fp);
+    }
+    return fp;
+  };
 
   // One top-level node at a time: reuse its cached result, or walk it.
   for (let top = root.firstChild; top; top = top.nextSibling) {
@@ -113,22 +124,26 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     // only"); they are separate top-level nodes, so a change to them alone must not reuse the result.
     const key = reusable ? `${leadingComments(top, file.text)}\0${top.text}` : '';
     let result = reusable ? (cache!.entries.get(key) ?? used.get(key)) : undefined;
+    // A result that read file-wide facts (a close elsewhere in the file) holds only while they are unchanged.
+    if (result && !result.deps.every(([kind, fp]) => fingerprint(kind) === fp)) result = undefined;
     if (!result) {
       bucket = [];
+      sem.consulted.clear();
       const errs: [number, number][] = [];
       const coms: { start: number; end: number; text: string }[] = [];
-      const failedBefore = failed.size;
       visitSubtree(top, query, byType, failed, errs, coms, budget, now, spent, () => bucket);
       result = {
         findings: bucket.map((f) => shift(f, -base)),
         errors: errs.map(([s, e]) => [s - base, e - base]),
         comments: coms.map((c) => ({ ...c, start: c.start - base, end: c.end - base })),
+        deps: [...sem.consulted].map((kind) => [kind, fingerprint(kind)]),
       };
       // Findings that point outside their declaration (a related location elsewhere in the file)
       // depend on more than its text: that declaration is analysed afresh each time, the rest cached.
       const inside = bucket.every((f) => f.start >= base && f.end <= top!.endIndex && f.related.every((r) => r.start >= base && r.end <= top!.endIndex));
-      if (failed.size !== failedBefore) cacheable = false;
-      if (reusable && inside) used.set(key, result);
+      // While a rule is stopped for this file, results lack its findings: they are not kept (the rule
+      // runs again on the next analysis). Results computed before it stopped stay valid.
+      if (reusable && inside && failed.size === 0) used.set(key, result);
     } else if (reusable) {
       used.set(key, result);
     }
@@ -138,7 +153,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   }
   if (cache) {
     // Keep only what this text has: the cache never outgrows the file.
-    cache.entries = cacheable ? used : new Map();
+    cache.entries = used;
   }
 
   // Half-typed code: a finding that touches a syntax error says more about the parse than the code.

@@ -24,56 +24,67 @@ export default defineRule({
   id: 'channel-op-under-lock',
   applies: (ctx) => ctx.file.text.includes('<-'),
   visit: {
-    // Once per file: the package clause is the file's first declaration-level node.
-    package_clause(pkg, ctx) {
-      const root = pkg.parent;
-      if (!root) return;
-      const ops = channelOps(root, ctx);
-      if (ops.length === 0) return;
-      const seen = new Set<number>();
-      walk(root, (fn) => {
-        if (!FUNCTION_TYPES.has(fn.type)) return true;
-        const body = field(fn, 'body');
-        if (!body || !/\bR?Lock\(\)/.test(body.text) || !body.text.includes('<-')) return true;
-        walkLocks(body, ctx.sem, {
-          onNode(node, held) {
-            if (held.size === 0 || node.type === 'go_statement' || node.type === 'defer_statement') return;
-            if (node.parent?.type === 'communication_case') return;
-            for (const op of ops) {
-              if (seen.has(op.node.id) || op.inSelect || op.fn.id !== fn.id || !within(op.node, node)) continue;
-              if ((op.send && drainedFirst(op, fn)) || assignedFirst(op, fn)) continue;
-              for (const h of held.values()) {
-                const other = counterpart(op, h, ops);
-                if (!other) continue;
-                seen.add(op.node.id);
-                const verb = op.send ? 'send on' : 'receive from';
-                ctx.report({
-                  node: op.node,
-                  message: `${verb} ${op.chan.text} while holding ${h.recv}, and the ${op.send ? 'receiver' : 'sender'} takes ${lockCall(other.lock)?.recv.text ?? h.recv} too: each can wait for the other forever`,
-                  related: [
-                    { node: h.stmt, message: `${h.recv} locked here` },
-                    { node: other.op.node, message: `the other side of ${op.chan.text}` },
-                    { node: other.lock, message: 'which takes the same mutex' },
-                  ],
-                });
-                break;
-              }
-            }
-          },
-        });
-        return true;
-      });
-    },
+    // Each function (declaration, method or literal) on its own: an operation belongs to exactly one.
+    function_declaration: checkFunction,
+    method_declaration: checkFunction,
+    func_literal: checkFunction,
   },
 });
 
+/** The channel operations of the file, found once per analysis (they are matched across functions). */
+const opsOfFile = new WeakMap<RuleContext, ChanOp[]>();
+
+function checkFunction(fn: Node, ctx: RuleContext): void {
+  const body = field(fn, 'body');
+  if (!body || !/\bR?Lock\(\)/.test(body.text) || !body.text.includes('<-')) return;
+  let ops = opsOfFile.get(ctx);
+  if (!ops) opsOfFile.set(ctx, (ops = channelOps(ctx)));
+  if (ops.length === 0) return;
+  const fileOps = ops;
+  const seen = new Set<number>();
+  walkLocks(body, ctx.sem, {
+    onNode(node, held) {
+      if (held.size === 0 || node.type === 'go_statement' || node.type === 'defer_statement') return;
+      if (node.parent?.type === 'communication_case') return;
+      for (const op of fileOps) {
+        if (seen.has(op.node.id) || op.inSelect || !within(op.node, node) || op.fn?.id !== fn.id || !op.key) continue;
+        if ((op.send && drainedFirst(op, fn)) || assignedFirst(op, fn)) continue;
+        for (const h of held.values()) {
+          const other = counterpart(op, h, fileOps);
+          if (!other) continue;
+          seen.add(op.node.id);
+          const verb = op.send ? 'send on' : 'receive from';
+          ctx.report({
+            node: op.node,
+            message: `${verb} ${op.chan.text} while holding ${h.recv}, and the ${op.send ? 'receiver' : 'sender'} takes ${lockCall(other.lock)?.recv.text ?? h.recv} too: each can wait for the other forever`,
+            related: [
+              { node: h.stmt, message: `${h.recv} locked here` },
+              { node: other.op.node, message: `the other side of ${op.chan.text}` },
+              { node: other.lock, message: 'which takes the same mutex' },
+            ],
+          });
+          break;
+        }
+      }
+    },
+  });
+}
+
+/**
+ * A send, receive or range over a channel. Only `node`, `chan`, `name` and the flags are computed for
+ * every operation of the file; the enclosing function, the resolved key (a scope lookup) and, for a
+ * range, whether the operand is a channel at all are worked out on first use: most operations are never
+ * compared with anything.
+ */
 interface ChanOp {
   node: Node;
   chan: Node;
-  key: string;
+  /** The channel's last name (`events` of `s.events`): equal keys imply equal names. */
+  name: string;
   send: boolean;
   inSelect: boolean;
-  fn: Node;
+  readonly fn: Node | null;
+  readonly key: string | null;
 }
 
 function within(n: Node, outer: Node): boolean {
@@ -81,24 +92,37 @@ function within(n: Node, outer: Node): boolean {
 }
 
 /** Every send, receive and range over a channel in the file, keyed by the channel's name. */
-function channelOps(root: Node, ctx: RuleContext): ChanOp[] {
+function channelOps(ctx: RuleContext): ChanOp[] {
   const out: ChanOp[] = [];
-  const add = (node: Node, chan: Node | null, send: boolean, inSelect: boolean) => {
-    const fn = enclosingFunction(node);
-    if (!chan || !fn) return;
-    const key = chanKey(chan, ctx);
-    if (key) out.push({ node, chan, key, send, inSelect, fn });
+  const add = (node: Node, chan: Node | null, send: boolean, inSelect: boolean, isRange = false) => {
+    if (!chan) return;
+    const name = chan.type === 'selector_expression' ? field(chan, 'field')?.text : chan.type === 'identifier' ? chan.text : undefined;
+    if (!name) return;
+    let fn: Node | null | undefined;
+    let key: string | null | undefined;
+    out.push({
+      node,
+      chan,
+      name,
+      send,
+      inSelect,
+      get fn() {
+        return fn === undefined ? (fn = enclosingFunction(node)) : fn;
+      },
+      get key() {
+        if (key === undefined) key = isRange && ctx.sem.typeOf(chan)?.k !== 'chan' ? null : chanKey(chan, ctx);
+        return key;
+      },
+    });
   };
-  walk(root, (n) => {
+  // In file order (the first counterpart found is the one named), as a pre-order walk would give.
+  const nodes = [...ctx.sem.facts('sends'), ...ctx.sem.facts('receives'), ...ctx.sem.facts('ranges')];
+  nodes.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  for (const n of nodes) {
     if (n.type === 'send_statement') add(n, field(n, 'channel'), true, n.parent?.type === 'communication_case');
-    else if (n.type === 'unary_expression' && n.child(0)?.type === '<-') add(n, field(n, 'operand'), false, isSelectCase(n));
-    else if (n.type === 'range_clause') {
-      const r = field(n, 'right');
-      const t = r ? ctx.sem.typeOf(r) : undefined;
-      if (r && t?.k === 'chan') add(n, r, false, false);
-    }
-    return true;
-  });
+    else if (n.type === 'unary_expression') add(n, field(n, 'operand'), false, isSelectCase(n));
+    else if (n.type === 'range_clause') add(n, field(n, 'right'), false, false, true);
+  }
   return out;
 }
 
@@ -133,7 +157,7 @@ function counterpart(op: ChanOp, h: Held, ops: ChanOp[]): { op: ChanOp; lock: No
   const name = lockName(h.recv);
   if (!name) return null;
   for (const o of ops) {
-    if (o.key !== op.key || o.send === op.send || o.fn.id === op.fn.id) continue;
+    if (o.send === op.send || o.name !== op.name || o.key !== op.key || !o.fn || o.fn.id === op.fn?.id) continue;
     const body = field(o.fn, 'body');
     if (!body) continue;
     let lock: Node | null = null;

@@ -107,17 +107,11 @@ function guarded(call: Node, ch: Node, ctx: RuleContext): boolean {
 function sentElsewhere(ch: Node, fn: Node, ctx: RuleContext): boolean {
   const name = field(ch, 'field')?.text;
   if (!name) return false;
-  let found = false;
-  walk(ctx.file.root, (n) => {
-    if (found) return false;
+  return ctx.sem.facts('sends').some((n) => {
     if (n.startIndex >= fn.startIndex && n.endIndex <= fn.endIndex) return false;
-    if (n.type === 'send_statement') {
-      const c = unparen(field(n, 'channel')!);
-      if (c.type === 'selector_expression' && field(c, 'field')?.text === name) found = true;
-    }
-    return !found;
+    const c = unparen(field(n, 'channel')!);
+    return c.type === 'selector_expression' && field(c, 'field')?.text === name;
   });
-  return found;
 }
 
 /** Both in the same statement list, or b below a later statement of a's list. */

@@ -114,26 +114,33 @@ function closeEvidence(ch: Node, loop: Node, ctx: RuleContext): Evidence | null 
     if (f?.type === 'func_literal' && f.parent?.type === 'call_expression' && f.parent.parent?.type === 'defer_statement') f = enclosingFunction(f);
     return !!fn && f?.id === fn.id;
   };
-  let close: Node | null = null;
-  let okRecv: Node | null = null;
-  let range: Node | null = null;
-  walk(ctx.file.root, (n) => {
-    if (close) return false;
-    if (n.type === 'call_expression') {
-      const a = closeArg(n, ctx.sem);
-      if (a && same(a) && !ownFunction(n)) close = n;
-    } else if (!okRecv && (n.type === 'receive_statement' || n.type === 'short_var_declaration' || n.type === 'assignment_statement')) {
-      const l = namedChildren(field(n, 'left'));
-      const r = namedChildren(field(n, 'right'));
-      const right = n.type === 'receive_statement' ? field(n, 'right') : r.length === 1 ? r[0]! : null;
-      const rr = right ? unparen(right) : null;
-      if (!within(n, loop) && l.length === 2 && l[1]!.text !== '_' && rr?.type === 'unary_expression' && rr.child(0)?.type === '<-' && same(field(rr, 'operand')!)) okRecv = n;
-    } else if (!range && n.type === 'range_clause') {
-      const r = field(n, 'right');
-      if (r && same(r) && !within(n, loop)) range = n;
-    }
-    return true;
+  // File-wide facts, in the order the evidence is preferred: a close, an ok-receive, a range.
+  // Every form of evidence names the channel: a cheap text test before scopes are consulted.
+  const needle = fieldName ?? (ch.type === 'identifier' ? ch.text : undefined);
+  const names = (n: Node) => !needle || n.text.includes(needle);
+  const close = ctx.sem.facts('closeCalls').find((n) => {
+    if (!names(n)) return false;
+    const a = closeArg(n, ctx.sem);
+    return !!a && same(a) && !ownFunction(n);
   });
+  const okRecv = close
+    ? undefined
+    : ctx.sem.facts('okReceives').find((n) => {
+        if (!names(n)) return false;
+        const l = namedChildren(field(n, 'left'));
+        const r = namedChildren(field(n, 'right'));
+        const right = n.type === 'receive_statement' ? field(n, 'right') : r.length === 1 ? r[0]! : null;
+        const rr = right ? unparen(right) : null;
+        return !within(n, loop) && l.length === 2 && l[1]!.text !== '_' && rr?.type === 'unary_expression' && rr.child(0)?.type === '<-' && same(field(rr, 'operand')!);
+      });
+  const range =
+    close || okRecv
+      ? undefined
+      : ctx.sem.facts('ranges').find((n) => {
+          if (!names(n)) return false;
+          const r = field(n, 'right');
+          return !!r && same(r) && !within(n, loop);
+        });
   if (close) return { node: close, message: `${ch.text} is closed here`, claim: 'is closed elsewhere' };
   if (okRecv) return { node: okRecv, message: `here ${ch.text} is received with ", ok": it is expected to be closed`, claim: 'is received with ", ok" elsewhere, so it is expected to close' };
   if (range) return { node: range, message: `here ${ch.text} is ranged over: it is expected to be closed`, claim: 'is ranged over elsewhere, so it is expected to close' };

@@ -103,15 +103,16 @@ export function stmts(list: Node): Node[] {
  * which ignore returns true are skipped.
  */
 export function closedInFile(ch: Node, sem: FileSemantics, root: Node, ignore?: (close: Node) => boolean): boolean {
+  void root;
   const fieldName = ch.type === 'selector_expression' ? field(ch, 'field')?.text : undefined;
-  let found = false;
-  walk(root, (n) => {
-    if (found) return false;
-    if (n.type !== 'call_expression' || ignore?.(n)) return true;
+  // A close of this channel names it: a cheap text test before scopes are consulted.
+  const needle = fieldName ?? (ch.type === 'identifier' ? ch.text : undefined);
+  for (const n of sem.facts('closeCalls')) {
+    if (needle && !n.text.includes(needle)) continue;
+    if (ignore?.(n)) continue;
     const a = closeArg(n, sem);
-    if (!a) return true;
-    if (fieldName ? a.type === 'selector_expression' && field(a, 'field')?.text === fieldName : sameChannel(a, ch, sem)) found = true;
-    return !found;
-  });
-  return found;
+    if (!a) continue;
+    if (fieldName ? a.type === 'selector_expression' && field(a, 'field')?.text === fieldName : sameChannel(a, ch, sem)) return true;
+  }
+  return false;
 }

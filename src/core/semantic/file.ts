@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { runFactQueries, type FileFactKind } from './file-facts';
 import { collectImports, type Imports } from './imports';
 import { callArgs, field, unparen } from './nodes';
 import type { PackageIndex } from './package-index';
@@ -13,6 +14,9 @@ export class FileSemantics {
   private importsCache?: Imports;
   private scopesCache?: Scopes;
   private readonly typeCache = new Map<number, GoType | undefined>();
+  private factCache?: Map<FileFactKind, Node[]>;
+  /** File-wide fact kinds consulted since the engine last cleared this (once per declaration). */
+  readonly consulted = new Set<FileFactKind>();
 
   constructor(
     readonly root: Node,
@@ -25,6 +29,16 @@ export class FileSemantics {
 
   get scopes(): Scopes {
     return (this.scopesCache ??= new Scopes());
+  }
+
+  /**
+   * Every node of a kind anywhere in the file (see file-facts.ts), found once per analysis. Reading it
+   * makes the current declaration's result depend on the rest of the file, which the cache honours.
+   */
+  facts(kind: FileFactKind): readonly Node[] {
+    this.consulted.add(kind);
+    this.factCache ??= runFactQueries(this.root);
+    return this.factCache.get(kind)!;
   }
 
   resolve(ident: Node): Decl | undefined {
