@@ -47,6 +47,11 @@ export interface DocumentHandle {
   update(changes: readonly { rangeOffset: number; rangeLength: number; text: string }[]): void;
   /** Replaces the whole text (full parse). */
   reset(text: string): void;
+  /**
+   * While the text has syntax errors, parses it afresh (an incremental parse may recover from errors
+   * differently than the CLI's fresh one) and returns true; call it when typing pauses, then analyse.
+   */
+  settle(): boolean;
   analyze(request?: DocumentRequest): FileResult;
   dispose(): void;
 }

@@ -108,6 +108,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
         },
         update: (changes) => doc.update(changes),
         reset: (t) => doc.reset(t),
+        settle: () => doc.settle(),
         analyze(req: DocumentRequest = {}): FileResult {
           const root = doc.tree.rootNode;
           const imports = collectImports(root);

@@ -11,13 +11,15 @@ export interface ContentChange {
 /**
  * An open document's text and syntax tree, kept current by incremental re-parsing: each change is
  * applied to the text and to the old tree (`tree.edit`), and tree-sitter re-parses only what changed
- * (text with syntax errors is parsed afresh, see update).
+ * (while the text has syntax errors, settle parses it afresh).
  * Offsets and columns are UTF-16, as VS Code and web-tree-sitter both use.
  */
 export class GoDocument {
   private textValue: string;
   private treeValue: Tree;
   private disposed = false;
+  /** The tree came from a fresh parse of the current text (not an incremental one). */
+  private fresh = true;
 
   constructor(
     private readonly parser: GoParser,
@@ -57,17 +59,27 @@ export class GoDocument {
       text = next;
     }
     const old = this.treeValue;
-    let tree = this.parser.parse(text, old);
-    // Error recovery can differ between an incremental and a fresh parse of the same text (tree-sitter
-    // reuses the old subtrees around the edit): while the text has syntax errors, parse it afresh so
-    // the editor sees the same tree, errors and findings as the CLI.
-    if (tree.rootNode.hasError) {
-      tree.delete();
-      tree = this.parser.parse(text);
-    }
-    this.treeValue = tree;
+    this.treeValue = this.parser.parse(text, old);
     old.delete();
     this.textValue = text;
+    this.fresh = false;
+  }
+
+  /**
+   * Tree-sitter's error recovery can differ between an incremental and a fresh parse of the same text
+   * (it reuses the old subtrees around the edit), so while the text has syntax errors the tree may not
+   * be the one the CLI would build. Parsing 5,000 lines afresh costs more than a keystroke may, so the
+   * editor does it once typing pauses (see live.ts): then the editor shows what the CLI shows.
+   * Returns true when it re-parsed (an incremental tree with errors); otherwise it does nothing.
+   */
+  settle(): boolean {
+    if (this.disposed) throw new Error('document is disposed');
+    if (this.fresh || !this.treeValue.rootNode.hasError) return false;
+    this.fresh = true;
+    const old = this.treeValue;
+    this.treeValue = this.parser.parse(this.textValue);
+    old.delete();
+    return true;
   }
 
   /** Replaces the whole text (e.g. after a reload from disk): a full parse. */
@@ -76,6 +88,7 @@ export class GoDocument {
     this.treeValue = this.parser.parse(text);
     old.delete();
     this.textValue = text;
+    this.fresh = true;
   }
 
   dispose(): void {

@@ -35,6 +35,8 @@ interface Entry {
   version: number;
   result?: LiveResult;
   timer?: ReturnType<typeof setTimeout>;
+  /** Pending fresh re-parse of text with syntax errors, once typing pauses (see DocumentHandle.settle). */
+  settleTimer?: ReturnType<typeof setTimeout>;
 }
 
 export interface LiveOptions {
@@ -49,6 +51,11 @@ export interface LiveOptions {
   debounceMs?: number;
   /** Milliseconds before the other open files of a package are re-analysed after one changed. */
   siblingDelayMs?: number;
+  /**
+   * Milliseconds of no edits after which text with syntax errors is parsed afresh and analysed again
+   * (an incremental parse can recover from errors differently than the CLI's fresh parse).
+   */
+  settleMs?: number;
 }
 
 export const isGoDocument = (d: vscode.TextDocument) =>
@@ -110,6 +117,8 @@ export class LiveAnalysis implements vscode.Disposable {
       return;
     }
     if (e.contentChanges.length === 0) return; // a dirty-state change only
+    if (entry.settleTimer) clearTimeout(entry.settleTimer);
+    entry.settleTimer = undefined;
     try {
       entry.handle.update(e.contentChanges);
       // Cheap guard against a missed event: the lengths must agree, else start over from the text.
@@ -136,6 +145,7 @@ export class LiveAnalysis implements vscode.Disposable {
     this.skipped.delete(key);
     if (!entry) return;
     if (entry.timer) clearTimeout(entry.timer);
+    if (entry.settleTimer) clearTimeout(entry.settleTimer);
     entry.handle.dispose();
     this.entries.delete(key);
     this.o.diagnostics.delete(doc.uri);
@@ -220,6 +230,12 @@ export class LiveAnalysis implements vscode.Disposable {
         config: s.config,
       });
       findings = result.findings;
+      if (result.syntaxErrors > 0 && !e.settleTimer) {
+        e.settleTimer = setTimeout(() => {
+          e.settleTimer = undefined;
+          if (this.entries.get(key) === e && e.version === e.doc.version && e.handle.settle()) this.analyzeNow(key);
+        }, this.o.settleMs ?? 400);
+      }
     } catch (err) {
       // The engine isolates rules; this is the engine itself failing. Report it on the document, never throw.
       this.o.log.error(`analysis of ${path ?? key} failed: ${(err as Error).stack ?? err}`);
@@ -250,6 +266,7 @@ export class LiveAnalysis implements vscode.Disposable {
     for (const t of this.siblingTimers.values()) clearTimeout(t);
     for (const e of this.entries.values()) {
       if (e.timer) clearTimeout(e.timer);
+      if (e.settleTimer) clearTimeout(e.settleTimer);
       e.handle.dispose();
     }
     this.entries.clear();
