@@ -28,7 +28,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** A 5,000-line file made of our own fixtures and examples (their declarations, one import block). */
-function syntheticFile(lines = 5000): string {
+function syntheticFile(hasSyntaxError: (text: string) => boolean, lines = 5000): string {
   const dirs = ['test/fixtures', 'examples'].filter(existsSync);
   const bodies: string[] = [];
   const imports = new Set<string>();
@@ -38,7 +38,9 @@ function syntheticFile(lines = 5000): string {
       if (n.isDirectory()) collect(p);
       else if (n.name.endsWith('.go')) {
         const t = readFileSync(p, 'utf8');
-        for (const m of t.matchAll(/^\s*(?:\w+\s+)?"[^"]+"$/gm)) imports.add(m[0].trim());
+        // Fixtures of broken code (syntax-error tests) are left out: the file models ordinary code.
+        if (hasSyntaxError(t)) continue;
+        for (const m of t.matchAll(/^\s*(?:import\s+)?((?:\w+\s+)?"[^"]+")$/gm)) imports.add(m[1]!.trim());
         bodies.push(t.replace(/^package .*$/m, '').replace(/^import \([\s\S]*?^\)$/m, '').replace(/^import .*$/gm, ''));
       }
     }
@@ -47,12 +49,19 @@ function syntheticFile(lines = 5000): string {
   if (bodies.length === 0) bodies.push('func f() {\n\tvar wg sync.WaitGroup\n\tgo func() {\n\t\twg.Add(1)\n\t}()\n\twg.Wait()\n}\n');
   let out = `package bench\n\nimport (\n${[...imports].map((i) => `\t${i}`).join('\n')}\n)\n`;
   for (let i = 0; out.split('\n').length < lines; i++) out += `\n// copy ${i}\n${bodies[i % bodies.length]}`;
-  return out.split('\n').slice(0, lines).join('\n') + '\n';
+  // Cut at the last complete top-level declaration before the limit and pad with comment lines: a
+  // declaration cut in half would leave a syntax error, and every edit would then be one on broken code.
+  const kept = out.split('\n').slice(0, lines);
+  let end = kept.length;
+  while (end > 0 && kept[end - 1] !== '}' && kept[end - 1] !== ')') end--;
+  const body = kept.slice(0, end);
+  while (body.length < lines) body.push('// pad');
+  return body.join('\n') + '\n';
 }
 
 async function keystrokes(): Promise<void> {
   const a = await createAnalyzer(readWasm(dist));
-  const text = syntheticFile();
+  const text = syntheticFile((t) => a.analyzePackage({ files: [{ path: 'x.go', text: t }], only: [] })[0]!.syntaxErrors > 0);
   const doc = a.openDocument('bench.go', text);
   doc.analyze();
   // Type `x := 1` then delete it again at random line starts: edits in the middle of real code.
