@@ -14,19 +14,13 @@ interface Entry {
   body: string;
   blocks: { code: string; line: number }[];
 }
-/**
- * Issue 4's finish line. While the knowledge base is being written (entries land topic by topic, link
- * forward to entries not written yet, and the newest rules have none), these checks print their
- * failures as TODO without failing the run. Remove `todo` when issue 4 lands.
- */
-const KB_IN_PROGRESS = 'knowledge base in progress (issue 4)';
 
 const { entries, problems } = loadKb('.') as { entries: Entry[]; problems: string[] };
 const ids = new Set(entries.map((e) => String(e.fm.id)));
 const ruleIds = new Set(allRules.map((r) => r.id));
 const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
 
-test('knowledge base entries are well-formed: id = file, known topic = folder, a question, sections', { todo: KB_IN_PROGRESS }, () => {
+test('knowledge base entries are well-formed: id = file, known topic = folder, a question, sections', () => {
   const bad = [...problems];
   const seen = new Set<string>();
   for (const e of entries) {
@@ -43,7 +37,7 @@ test('knowledge base entries are well-formed: id = file, known topic = folder, a
 });
 
 
-test('no dangling ids: rules named by entries exist, related entries exist, rule docs link existing entries', { todo: KB_IN_PROGRESS }, () => {
+test('no dangling ids: rules named by entries exist, related entries exist, rule docs link existing entries', () => {
   const bad: string[] = [];
   for (const e of entries) {
     for (const r of list(e.fm.rules)) if (!ruleIds.has(r)) bad.push(`${e.path}: rules names unknown rule "${r}" (use future-rules)`);
@@ -53,7 +47,7 @@ test('no dangling ids: rules named by entries exist, related entries exist, rule
   assert.deepEqual(bad, []);
 });
 
-test('every rule links the knowledge base, and entries that name a rule are linked back', { todo: KB_IN_PROGRESS }, () => {
+test('every rule links the knowledge base, and entries that name a rule are linked back', () => {
   const bad: string[] = [];
   for (const r of allRules) if ((ruleDocs[r.id]?.qa ?? []).length === 0) bad.push(`rules/${r.id}.md has no qa ids`);
   for (const e of entries) {
@@ -68,7 +62,7 @@ test('an entry lists a rule that exists under rules, never under future-rules', 
   assert.deepEqual(bad, [], 'run `node scripts/kb-links.mjs` to move them and link the rule docs back');
 });
 
-test('Go code in the knowledge base parses with tree-sitter-go', { todo: KB_IN_PROGRESS }, async () => {
+test('Go code in the knowledge base parses with tree-sitter-go', async () => {
   const a = await analyzer();
   const bad: string[] = [];
   for (const e of entries) {
