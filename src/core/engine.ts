@@ -3,7 +3,7 @@ import type { Config } from './config';
 import { LineMap } from './position';
 import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from './rule';
 import { FileSemantics } from './semantic/file';
-import { factFingerprint, type FileFactKind } from './semantic/file-facts';
+import { factFingerprint, runFactQueries, type FileFactKind } from './semantic/file-facts';
 import { walk } from './semantic/nodes';
 import type { PackageIndex } from './semantic/package-index';
 import { applySuppression, parseDirectives } from './suppress';
@@ -45,13 +45,15 @@ interface RawFinding {
   message: string;
   start: number;
   end: number;
-  related: { start: number; end: number; message: string }[];
+  related: { start: number; end: number; message: string; anchor?: string }[];
   fixes: { title: string; safety: 'safe' | 'unsafe'; edits: TextEdit[] }[];
 }
 
 export class DeclCache {
   context = '';
   entries = new Map<string, DeclResult>();
+  /** Per declaration key: the fingerprint of each file-wide fact kind within it. */
+  facts = new Map<string, Map<FileFactKind, string>>();
 }
 
 interface Dispatch {
@@ -105,55 +107,132 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   const errors: [number, number][] = [];
   const comments: { start: number; end: number; text: string }[] = [];
   const fingerprints = new Map<FileFactKind, string>();
+  // A kind's fingerprint is put together from each declaration's part, and the parts of unchanged
+  // declarations come from the cache: a keystroke queries only the declaration it changed.
+  const usedFacts = new Map<string, Map<FileFactKind, string>>();
   const fingerprint = (kind: FileFactKind): string => {
     let fp = fingerprints.get(kind);
     if (fp === undefined) {
-      fp = factFingerprint(sem.facts(kind));
+      if (!cache) fp = factFingerprint(sem.facts(kind));
+      else {
+        const parts: string[] = [];
+        for (const t of tops) {
+          let per = t.key ? (cache.facts.get(t.key) ?? usedFacts.get(t.key)) : undefined;
+          if (!per) {
+            per = new Map([...runFactQueries(t.node)].map(([k, nodes]) => [k, factFingerprint(nodes)]));
+            if (t.key) usedFacts.set(t.key, per);
+          } else if (t.key) usedFacts.set(t.key, per);
+          parts.push(per.get(kind)!);
+        }
+        fp = parts.join('\u0003');
+      }
       fingerprints.set(kind, fp);
     }
     return fp;
   };
 
-  // One top-level node at a time: reuse its cached result, or walk it.
+  // The top-level nodes with their cache keys. A related location in another declaration is stored
+  // relative to that declaration (its key and which occurrence of that text it is): the result is
+  // reused only while that declaration is still there unchanged, wherever it moved.
+  interface Top {
+    node: Node;
+    base: number;
+    end: number;
+    key: string;
+    anchor: string;
+  }
+  const tops: Top[] = [];
+  const anchors = new Map<string, number>();
+  const seenKeys = new Map<string, number>();
   for (let top = root.firstChild; top; top = top.nextSibling) {
-    const base = top.startIndex;
     // A declaration with syntax errors can parse differently with the same text in another context:
     // it is always analysed afresh (it is usually the one being typed).
     const reusable = !!cache && !top.hasError && !top.isMissing && top.type !== 'ERROR';
     // The key includes the comments right above (a doc comment may matter to a rule, e.g. "for tests
     // only"); they are separate top-level nodes, so a change to them alone must not reuse the result.
     const key = reusable ? `${leadingComments(top, file.text)}\0${top.text}` : '';
+    let anchor = '';
+    if (key) {
+      const n = seenKeys.get(key) ?? 0;
+      seenKeys.set(key, n + 1);
+      anchor = `${n}\u0002${key}`;
+      anchors.set(anchor, top.startIndex);
+    }
+    tops.push({ node: top, base: top.startIndex, end: top.endIndex, key, anchor });
+  }
+  /** The reusable top-level node that holds [start, end), by binary search. */
+  const topAt = (start: number, end: number): Top | undefined => {
+    let lo = 0;
+    let hi = tops.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const t = tops[mid]!;
+      if (t.end <= start) lo = mid + 1;
+      else if (t.base > start) hi = mid - 1;
+      else return end <= t.end && t.key ? t : undefined;
+    }
+    return undefined;
+  };
+
+  // One top-level node at a time: reuse its cached result, or walk it.
+  for (const { node: top, base, end, key } of tops) {
+    const reusable = key !== '';
     let result = reusable ? (cache!.entries.get(key) ?? used.get(key)) : undefined;
     // A result that read file-wide facts (a close elsewhere in the file) holds only while they are unchanged.
     if (result && !result.deps.every(([kind, fp]) => fingerprint(kind) === fp)) result = undefined;
+    if (result && !result.findings.every((f) => f.related.every((r) => !r.anchor || anchors.has(r.anchor)))) result = undefined;
     if (!result) {
       bucket = [];
       sem.consulted.clear();
       const errs: [number, number][] = [];
       const coms: { start: number; end: number; text: string }[] = [];
       visitSubtree(top, query, byType, failed, errs, coms, budget, now, spent, () => bucket);
+      const within = (s: number, e: number) => s >= base && e <= end;
+      // A finding, its fixes and its related locations inside the declaration are stored relative to
+      // it; a related location in another declaration relative to that one; anything else (a fix
+      // that edits another declaration, a location between declarations) keeps the result uncached.
+      let cacheable = reusable;
+      const findings = bucket.map((f) => {
+        if (!within(f.start, f.end) || !f.fixes.every((x) => x.edits.every((e) => within(e.start, e.end)))) cacheable = false;
+        const local = shift({ ...f, related: [] }, -base);
+        local.related = f.related.map((r) => {
+          if (within(r.start, r.end)) return { ...r, start: r.start - base, end: r.end - base };
+          const t = topAt(r.start, r.end);
+          if (!t) {
+            cacheable = false;
+            return { ...r, start: r.start - base, end: r.end - base };
+          }
+          return { ...r, start: r.start - t.base, end: r.end - t.base, anchor: t.anchor };
+        });
+        return local;
+      });
       result = {
-        findings: bucket.map((f) => shift(f, -base)),
+        findings,
         errors: errs.map(([s, e]) => [s - base, e - base]),
         comments: coms.map((c) => ({ ...c, start: c.start - base, end: c.end - base })),
         deps: [...sem.consulted].map((kind) => [kind, fingerprint(kind)]),
       };
-      // Findings that point outside their declaration (a related location elsewhere in the file)
-      // depend on more than its text: that declaration is analysed afresh each time, the rest cached.
-      const inside = bucket.every((f) => f.start >= base && f.end <= top!.endIndex && f.related.every((r) => r.start >= base && r.end <= top!.endIndex));
       // While a rule is stopped for this file, results lack its findings: they are not kept (the rule
       // runs again on the next analysis). Results computed before it stopped stay valid.
-      if (reusable && inside && failed.size === 0) used.set(key, result);
+      if (cacheable && failed.size === 0) used.set(key, result);
     } else if (reusable) {
       used.set(key, result);
     }
-    for (const f of result.findings) raw.push(shift(f, base));
+    for (const f of result.findings) {
+      const g = shift({ ...f, related: [] }, base);
+      g.related = f.related.map(({ anchor, ...r }) => {
+        const at = anchor ? anchors.get(anchor)! : base;
+        return { ...r, start: r.start + at, end: r.end + at };
+      });
+      raw.push(g);
+    }
     for (const [s, e] of result.errors) errors.push([s + base, e + base]);
     for (const c of result.comments) comments.push({ ...c, start: c.start + base, end: c.end + base });
   }
   if (cache) {
     // Keep only what this text has: the cache never outgrows the file.
     cache.entries = used;
+    if (fingerprints.size) cache.facts = usedFacts;
   }
 
   // Half-typed code: a finding that touches a syntax error says more about the parse than the code.
