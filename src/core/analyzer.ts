@@ -128,15 +128,15 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
           const siblings = (req.siblings ?? []).filter((s) => s.path !== path).map(siblingIndex);
           const index = mergeIndexes([...[...next.values()].map((e) => e.index), ...siblings.map((e) => e.index)]);
           index.packageName = packageNameOf(root);
-          // Everything outside a declaration that its findings may depend on.
+          // Everything outside a declaration that its findings may depend on, but the package index and
+          // file-wide facts: the engine records which index entries and facts each declaration read and
+          // re-judges it only when those change (so typing in one function does not re-analyse the file).
           const context = [
             index.packageName,
             effectiveGoVersion(req.goVersion ?? goModVersion(req.goMod), doc.text) ?? '',
             JSON.stringify(req.config ?? null),
             JSON.stringify(req.only ?? null),
             importsKey,
-            ...[...next.values()].map((e) => e.fp),
-            ...siblings.map((e) => e.fp),
           ].join('\u0001');
           return run(doc.tree, { path, text: doc.text }, index, req, { decls, context });
         },

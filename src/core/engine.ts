@@ -4,6 +4,7 @@ import { LineMap } from './position';
 import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from './rule';
 import { FileSemantics } from './semantic/file';
 import { factFingerprint, runFactQueries, type FileFactKind } from './semantic/file-facts';
+import { readValue } from './semantic/index-reads';
 import { walk } from './semantic/nodes';
 import type { PackageIndex } from './semantic/package-index';
 import { applySuppression, parseDirectives } from './suppress';
@@ -34,8 +35,11 @@ interface DeclResult {
   findings: RawFinding[];
   errors: [number, number][];
   comments: { start: number; end: number; text: string }[];
-  /** File-wide facts the rules consulted, with their fingerprints when this result was computed. */
-  deps: [FileFactKind, string][];
+  /**
+   * What the rules read outside the declaration, with its value when this result was computed: a
+   * file-wide fact kind (its fingerprint), or a package-index entry (`\u0001table\0key`, its value).
+   */
+  deps: [string, string][];
 }
 
 /** A finding as rules report it, by offsets only (spans are computed at the end). */
@@ -174,16 +178,36 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     return undefined;
   };
 
+  // Index entries read while the rules were set up (applies) count for every declaration.
+  const fileReads = [...sem.indexReads];
+  const indexValues = new Map<string, string>();
+  const depValue = (dep: string): string => {
+    if (!dep.startsWith('\u0001')) return fingerprint(dep as FileFactKind);
+    let v = indexValues.get(dep);
+    if (v === undefined) {
+      const read = dep.slice(1);
+      if (read.startsWith('\u0002')) v = sem.packageDeclText(read.slice(1));
+      else {
+        const [table, key] = read.split('\0') as [string, string];
+        v = readValue(index, table, key);
+      }
+      indexValues.set(dep, v);
+    }
+    return v;
+  };
+
   // One top-level node at a time: reuse its cached result, or walk it.
   for (const { node: top, base, end, key } of tops) {
     const reusable = key !== '';
     let result = reusable ? (cache!.entries.get(key) ?? used.get(key)) : undefined;
-    // A result that read file-wide facts (a close elsewhere in the file) holds only while they are unchanged.
-    if (result && !result.deps.every(([kind, fp]) => fingerprint(kind) === fp)) result = undefined;
+    // A result that read file-wide facts (a close elsewhere in the file) or package-index entries holds
+    // only while they are unchanged.
+    if (result && !result.deps.every(([dep, value]) => depValue(dep) === value)) result = undefined;
     if (result && !result.findings.every((f) => f.related.every((r) => !r.anchor || anchors.has(r.anchor)))) result = undefined;
     if (!result) {
       bucket = [];
       sem.consulted.clear();
+      sem.indexReads.clear();
       const errs: [number, number][] = [];
       const coms: { start: number; end: number; text: string }[] = [];
       visitSubtree(top, query, byType, failed, errs, coms, budget, now, spent, () => bucket);
@@ -210,7 +234,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
         findings,
         errors: errs.map(([s, e]) => [s - base, e - base]),
         comments: coms.map((c) => ({ ...c, start: c.start - base, end: c.end - base })),
-        deps: [...sem.consulted].map((kind) => [kind, fingerprint(kind)]),
+        deps: [...sem.consulted, ...new Set([...fileReads, ...sem.indexReads].map((r) => `\u0001${r}`))].map((dep) => [dep, depValue(dep)]),
       };
       // While a rule is stopped for this file, results lack its findings: they are not kept (the rule
       // runs again on the next analysis). Results computed before it stopped stay valid.

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { derivedRead } from '../core/semantic/index-reads';
 import { defineRule, type RuleContext } from '../core/rule';
 import { contextInScope, declKey, hasContextParam, isRootFunction, rootContextCall, topFunction } from '../core/semantic/context';
 import { detachedOnPurpose } from '../core/semantic/context-detach';
@@ -14,7 +15,7 @@ import { PKG } from '../core/semantic/imports';
 export default defineRule({
   id: 'context-background-in-callee',
   requiresImport: [PKG.context],
-  applies: (ctx) => !ctx.file.isTest && ctx.sem.index.ctxCallers.size > 0,
+  applies: (ctx) => !ctx.file.isTest && derivedRead(ctx.sem.index, 'hasCtxCallers', (idx) => idx.ctxCallers.size > 0),
   visit: {
     call_expression(call, ctx) {
       const root = rootContextCall(call, ctx.sem);

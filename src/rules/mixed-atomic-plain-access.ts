@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../core/rule';
 import { PKG } from '../core/semantic/imports';
 import { enclosingFunction, field, FUNCTION_TYPES, selectorCall, unparen, walk } from '../core/semantic/nodes';
+import { derivedRead } from '../core/semantic/index-reads';
 import { ATOMIC_FUNC, type PackageIndex } from '../core/semantic/package-index';
 import type { GoType } from '../core/semantic/types';
 import type { Fix } from '../core/types';
@@ -238,6 +239,11 @@ interface Targets {
 const memo = new WeakMap<PackageIndex, Targets>();
 
 function targetsOf(idx: PackageIndex): Targets {
+  // One derived read: users depend on the targets, not on every table they were computed from.
+  return derivedRead(idx, 'atomicTargets', computeTargets, (t) => JSON.stringify([t.any, [...t.vars], [...t.fields], [...t.fieldNames]]));
+}
+
+function computeTargets(idx: PackageIndex): Targets {
   let t = memo.get(idx);
   if (t) return t;
   t = { any: false, vars: new Map(), fields: new Map(), fieldNames: new Set() };

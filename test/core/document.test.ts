@@ -187,3 +187,35 @@ func stop() {
     doc.dispose();
   }
 });
+
+test('a cached declaration is re-judged when a package-index entry it read changes, and only then', async () => {
+  // Get copies S by value: a finding only while S holds a lock. The editor's cache keys no longer
+  // include the whole index, so this relies on the read of S being recorded with Get's result.
+  const text = `package a
+
+import "sync"
+
+type S struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (s S) Get() int { return s.n }
+
+func other() int { return 1 }
+`;
+  const a = await analyzer();
+  const doc = a.openDocument('a.go', text);
+  try {
+    assert.deepEqual(doc.analyze().findings.map((f) => f.ruleId), ['copied-lock']);
+    const at = doc.text.indexOf('mu sync.Mutex');
+    doc.update([{ rangeOffset: at, rangeLength: 'mu sync.Mutex'.length, text: 'mu int' }]);
+    const [fresh] = a.analyzePackage({ files: [{ path: 'a.go', text: doc.text }] });
+    assert.deepEqual(fresh!.findings, []);
+    assert.deepEqual(doc.analyze(), fresh);
+    doc.update([{ rangeOffset: at, rangeLength: 'mu int'.length, text: 'mu sync.Mutex' }]);
+    assert.deepEqual(doc.analyze().findings.map((f) => f.ruleId), ['copied-lock']);
+  } finally {
+    doc.dispose();
+  }
+});

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { runFactQueries, type FileFactKind } from './file-facts';
 import { collectImports, type Imports } from './imports';
+import { trackedIndex } from './index-reads';
 import { callArgs, field, unparen } from './nodes';
 import type { PackageIndex } from './package-index';
 import { Scopes, type Decl } from './scopes';
@@ -17,11 +18,17 @@ export class FileSemantics {
   private factCache?: Map<FileFactKind, Node[]>;
   /** File-wide fact kinds consulted since the engine last cleared this (once per declaration). */
   readonly consulted = new Set<FileFactKind>();
+  /** Package-index entries read since the engine last cleared this, as `table\0key` (see index-reads.ts). */
+  readonly indexReads = new Set<string>();
+  /** The package index, through a view that records every read into indexReads. */
+  readonly index: PackageIndex;
 
   constructor(
     readonly root: Node,
-    readonly index: PackageIndex,
-  ) {}
+    index: PackageIndex,
+  ) {
+    this.index = trackedIndex(index, (table, key) => this.indexReads.add(`${table}\0${key}`));
+  }
 
   get imports(): Imports {
     return (this.importsCache ??= collectImports(this.root));
@@ -42,7 +49,23 @@ export class FileSemantics {
   }
 
   resolve(ident: Node): Decl | undefined {
-    return this.scopes.resolve(ident);
+    const d = this.scopes.resolve(ident);
+    // What a package-level name means depends on another declaration of the file (or on none): recorded,
+    // like index reads, so the editor's cache re-judges this declaration when that one changes.
+    if (!d || d.packageLevel) this.indexReads.add(`\u0002${ident.text}`);
+    return d;
+  }
+
+  /** The text of the file's package-level declarations of name ('' for none): what resolving it reads. */
+  packageDeclText(name: string): string {
+    const decls = this.scopes.declsOf(this.root).get(name) ?? [];
+    return decls
+      .map((d) => {
+        let top: Node = d.declNode;
+        while (top.parent && top.parent.id !== this.root.id) top = top.parent;
+        return top.text;
+      })
+      .join('\u0003');
   }
 
   /** True when node is an identifier naming the import of `path` (and no local declaration shadows it). */

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { collectImports, type Imports } from './imports';
 import { field, namedChildren, selectorCall, unparen, walk } from './nodes';
 import { callsWithContext } from './context';
+import { derivedRead } from './index-reads';
 import { Scopes } from './scopes';
 import { parseType, resultTypes, structFields, type GoType, type StructField } from './types';
 
@@ -259,12 +260,14 @@ function isTracked(t: GoType): boolean {
 /** Whether any type the package declares holds a lock by value (memoised per index). */
 const holdsLocks = new WeakMap<PackageIndex, boolean>();
 export function packageHasLockTypes(idx: PackageIndex): boolean {
-  let v = holdsLocks.get(idx);
-  if (v === undefined) {
-    v = [...idx.structs.keys(), ...idx.namedTypes.keys()].some((name) => lockPath({ k: 'named', pkg: '', name }, idx) !== undefined);
-    holdsLocks.set(idx, v);
-  }
-  return v;
+  return derivedRead(idx, 'packageHasLockTypes', (real) => {
+    let v = holdsLocks.get(real);
+    if (v === undefined) {
+      v = [...real.structs.keys(), ...real.namedTypes.keys()].some((name) => lockPath({ k: 'named', pkg: '', name }, real) !== undefined);
+      holdsLocks.set(real, v);
+    }
+    return v;
+  });
 }
 
 const SYNC_LOCKS = new Set(['Mutex', 'RWMutex', 'WaitGroup', 'Once', 'Cond', 'Map', 'Pool']);

@@ -1,0 +1,76 @@
+import type { PackageIndex } from './package-index';
+
+/**
+ * A view of the package index that records what a rule reads: `structs.get("Pool")` records
+ * "structs" + "Pool"; anything that looks at a whole table (iteration, size, the atomicRefs list)
+ * records "structs" + "*". The editor's per-declaration cache stores, with a declaration's result, the
+ * value of each entry it read and reuses the result only while those values are unchanged: typing in
+ * one declaration (which changes the index while it is half-written) no longer re-analyses every other
+ * declaration of the file, only those that read what changed.
+ */
+export const WHOLE = '*';
+
+export function trackedIndex(index: PackageIndex, record: (table: string, key: string) => void): PackageIndex {
+  const view: Record<string, unknown> = {};
+  views.set(view, { index, record });
+  for (const [name, value] of Object.entries(index)) {
+    if (value instanceof Map) view[name] = trackedMap(value, name, record);
+    else if (Array.isArray(value)) {
+      Object.defineProperty(view, name, {
+        enumerable: true,
+        get: () => {
+          record(name, WHOLE);
+          return value;
+        },
+      });
+    } else view[name] = value;
+  }
+  return view as unknown as PackageIndex;
+}
+
+function trackedMap<K, V>(map: Map<K, V>, name: string, record: (table: string, key: string) => void): Map<K, V> {
+  return new Proxy(map, {
+    get(target, prop) {
+      if (prop === 'get' || prop === 'has') {
+        return (key: K) => {
+          record(name, String(key));
+          return prop === 'get' ? target.get(key) : target.has(key);
+        };
+      }
+      record(name, WHOLE);
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
+/** The value a recorded read saw, as text (equal text: the rule would read the same). */
+export function readValue(index: PackageIndex, table: string, key: string): string {
+  if (table === DERIVED) return derivedValue(index, key);
+  const t = (index as unknown as Record<string, unknown>)[table];
+  if (key === WHOLE) return JSON.stringify(t instanceof Map ? [...t] : t);
+  return t instanceof Map ? (JSON.stringify(t.get(key)) ?? 'undefined') : 'undefined';
+}
+
+/**
+ * A value computed from the whole index (e.g. "does any type hold a lock?") read as one entry: its
+ * users depend on the answer, not on every table it looked at, so editing a struct that changes
+ * nothing in the answer does not re-judge them. The computation runs on the untracked index.
+ */
+const derivedFns = new Map<string, (index: PackageIndex) => string>();
+const views = new WeakMap<object, { index: PackageIndex; record: (table: string, key: string) => void }>();
+
+export function derivedRead<T>(view: PackageIndex, name: string, compute: (index: PackageIndex) => T, toText: (v: T) => string = String): T {
+  const tracked = views.get(view);
+  if (!derivedFns.has(name)) derivedFns.set(name, (idx) => toText(compute(idx)));
+  if (!tracked) return compute(view);
+  tracked.record(DERIVED, name);
+  return compute(tracked.index);
+}
+
+export const DERIVED = '\u0004derived';
+
+/** The current text of a derived read (see derivedRead). */
+export function derivedValue(index: PackageIndex, name: string): string {
+  return derivedFns.get(name)?.(index) ?? 'undefined';
+}
