@@ -162,10 +162,22 @@ async function screenshotHover(port, workspace) {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { timeout: 20_000 });
   await page.keyboard.type('timers.go');
-  await page.waitForTimeout(800);
+  // Enter before the file search has listed the file does nothing (seen on a slower machine): wait for
+  // the row, open it, and click it if the editor still has not opened.
+  const row = await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 20_000 });
+  await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
+  const editor = '.editor-instance .monaco-editor .view-lines';
+  if (!(await page.waitForSelector(editor, { timeout: 5_000 }).catch(() => null))) {
+    if (await row.isVisible().catch(() => false)) await row.click();
+    await page.waitForSelector(editor, { timeout: 20_000 });
+  }
   const fileOpened = Date.now();
-  const squiggle = await page.waitForSelector('.squiggly-warning', { timeout: 60_000 });
+  const squiggle = await page.waitForSelector('.squiggly-warning', { timeout: 60_000 }).catch(async (e) => {
+    // Keep what the window showed, so a failure here can be read rather than guessed.
+    await page.screenshot({ path: join(OUT, 'hover-failure.png') }).catch(() => {});
+    throw e;
+  });
   log(`  measured: fresh window: page load → squiggle ${((Date.now() - opened) / 1000).toFixed(1)} s; file opened → squiggle ${Date.now() - fileOpened} ms`);
   const box = await squiggle.boundingBox();
   if (!box) throw new Error('the squiggle has no box');
