@@ -99,7 +99,8 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
     openDocument(path: string, text: string): DocumentHandle {
       const doc = new GoDocument(parser, text);
       // Editor path caches, both bounded by the document: each analysis keeps only what it used.
-      let declIndexes = new Map<string, { index: PackageIndex; fp: string }>();
+      let declIndexes = new Map<string, PackageIndex>();
+      let declImportsKey = '';
       const decls = new DeclCache();
       return {
         path,
@@ -113,20 +114,20 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
           const root = doc.tree.rootNode;
           const imports = collectImports(root);
           const importsKey = JSON.stringify([[...imports.byName], [...imports.dot]]);
-          const next = new Map<string, { index: PackageIndex; fp: string }>();
+          // A declaration's index depends on its text and the imports: keyed by the text, dropped
+          // whole when the imports change (not prefixed to every key: that copied and hashed the
+          // import list once per declaration on every keystroke).
+          if (importsKey !== declImportsKey) declIndexes = new Map();
+          declImportsKey = importsKey;
+          const next = new Map<string, PackageIndex>();
           for (let top = root.firstNamedChild; top; top = top.nextNamedSibling) {
             if (!/declaration$/.test(top.type) || top.type === 'import_declaration') continue;
-            const key = `${importsKey}\0${top.text}`;
-            let e = declIndexes.get(key) ?? next.get(key);
-            if (!e) {
-              const index = indexDecl(top, imports);
-              e = { index, fp: indexFingerprint(index) };
-            }
-            next.set(key, e);
+            const key = top.text;
+            next.set(key, declIndexes.get(key) ?? next.get(key) ?? indexDecl(top, imports));
           }
           declIndexes = next;
           const siblings = (req.siblings ?? []).filter((s) => s.path !== path).map(siblingIndex);
-          const index = mergeIndexes([...[...next.values()].map((e) => e.index), ...siblings.map((e) => e.index)]);
+          const index = mergeIndexes([...next.values(), ...siblings.map((e) => e.index)]);
           index.packageName = packageNameOf(root);
           // Everything outside a declaration that its findings may depend on, but the package index and
           // file-wide facts: the engine records which index entries and facts each declaration read and
