@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { sameFileFunction } from '../core/semantic/callee';
 import { defineRule, type RuleContext } from '../core/rule';
 import { PKG } from '../core/semantic/imports';
 import { walkLocks } from '../core/semantic/lock-state';
@@ -449,37 +450,14 @@ function limitedToOne(recv: Node, call: Node): boolean {
  */
 function calledFunction(callee: Node, ctx: RuleContext): Node | null {
   if (callee.type === 'func_literal') return callee;
-  let name: string | undefined;
-  let recvType: string | undefined;
   if (callee.type === 'identifier') {
     const d = ctx.sem.resolve(callee);
     if (d && d.kind === 'var' && !d.packageLevel) {
       const v = d.valueNode ? unparen(d.valueNode) : null;
       return v?.type === 'func_literal' && !assignedAgain(d.name, d.scope, d.declNode) ? v : null;
     }
-    if (d && !(d.kind === 'func' && d.packageLevel)) return null;
-    name = callee.text;
-  } else if (callee.type === 'selector_expression') {
-    const operand = field(callee, 'operand')!;
-    let t = ctx.sem.typeOf(operand);
-    if (t?.k === 'pointer') t = t.elem;
-    if (t?.k !== 'named' || t.pkg !== '') return null;
-    recvType = t.name;
-    name = field(callee, 'field')?.text;
   }
-  if (!name) return null;
-  for (const d of namedChildren(ctx.file.root)) {
-    if (recvType === undefined ? d.type !== 'function_declaration' : d.type !== 'method_declaration') continue;
-    if (field(d, 'name')?.text !== name) continue;
-    if (recvType !== undefined) {
-      const r = namedChildren(field(d, 'receiver')).find((c) => c.type === 'parameter_declaration');
-      let rt = r ? ctx.sem.parseType(field(r, 'type')) : undefined;
-      if (rt?.k === 'pointer') rt = rt.elem;
-      if (rt?.k !== 'named' || rt.name !== recvType) continue;
-    }
-    return d;
-  }
-  return null;
+  return sameFileFunction(callee, ctx.sem, ctx.file.root);
 }
 
 /** The variable is assigned again somewhere in its scope besides its declaration. */

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../core/rule';
 import { PKG } from '../core/semantic/imports';
-import { callArgs, enclosingFunction, field, namedChildren, selectorCall, unparen, walk, within } from '../core/semantic/nodes';
+import { callArgs, enclosingFunction, field, freeName, namedChildren, selectorCall, unparen, walk, within } from '../core/semantic/nodes';
 import type { Decl } from '../core/semantic/scopes';
 import type { Fix, TextEdit } from '../core/types';
 
@@ -310,13 +310,3 @@ function fixDiscarded(stmt: Node, call: Node, gNode: Node, blank: Node, parent: 
   return out;
 }
 
-/** base, or base2… when the function already mentions that name. */
-function freeName(fn: Node, base: string): string {
-  const used = new Set<string>();
-  walk(fn, (n) => {
-    if (n.type === 'identifier') used.add(n.text);
-    return true;
-  });
-  if (!used.has(base)) return base;
-  for (let i = 2; ; i++) if (!used.has(`${base}${i}`)) return `${base}${i}`;
-}

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { sameFileFunction } from '../core/semantic/callee';
 import { defineRule, type RuleContext } from '../core/rule';
 import { isEndless } from '../core/semantic/flow';
 import { enclosingFunction, field, FUNCTION_TYPES, namedChildren, walk } from '../core/semantic/nodes';
@@ -18,7 +19,7 @@ export default defineRule({
     go_statement(go, ctx) {
       const call = go.namedChild(0);
       const callee = call?.type === 'call_expression' ? field(call, 'function') : null;
-      const lit = callee?.type === 'func_literal' ? callee : callee ? sameFileFunction(callee, ctx) : null;
+      const lit = callee?.type === 'func_literal' ? callee : callee ? sameFileFunction(callee, ctx.sem, ctx.file.root) : null;
       if (!lit) return;
       const body = field(lit, 'body');
       if (!body || daemonStarter(go)) return;
@@ -59,39 +60,6 @@ function contextParam(fn: Node, ctx: RuleContext): string | null {
   return null;
 }
 
-/**
- * For `go run()` or `go x.run()`: the function or method declared in this file under that name (for a
- * method, on the receiver's named type), else null.
- */
-function sameFileFunction(callee: Node, ctx: RuleContext): Node | null {
-  let name: string | undefined;
-  let recvType: string | undefined;
-  if (callee.type === 'identifier') {
-    const d = ctx.sem.resolve(callee);
-    if (d && !(d.kind === 'func' && d.packageLevel)) return null; // a local func value
-    name = callee.text;
-  } else if (callee.type === 'selector_expression') {
-    const operand = field(callee, 'operand')!;
-    let t = ctx.sem.typeOf(operand);
-    if (t?.k === 'pointer') t = t.elem;
-    if (t?.k !== 'named' || t.pkg !== '') return null;
-    recvType = t.name;
-    name = field(callee, 'field')?.text;
-  }
-  if (!name) return null;
-  for (const d of namedChildren(ctx.file.root)) {
-    if (recvType === undefined ? d.type !== 'function_declaration' : d.type !== 'method_declaration') continue;
-    if (field(d, 'name')?.text !== name) continue;
-    if (recvType !== undefined) {
-      const r = namedChildren(field(d, 'receiver')).find((c) => c.type === 'parameter_declaration');
-      let rt = r ? ctx.sem.parseType(field(r, 'type')) : undefined;
-      if (rt?.k === 'pointer') rt = rt.elem;
-      if (rt?.k !== 'named' || rt.name !== recvType) continue;
-    }
-    return d;
-  }
-  return null;
-}
 
 /** main, init and TestMain start goroutines for the life of the process. */
 function daemonStarter(go: Node): boolean {

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../core/rule';
 import { UnusedPathSearch } from '../core/semantic/flow';
 import { PKG } from '../core/semantic/imports';
-import { enclosingFunction, field, indentAt, namedChildren, walk, within } from '../core/semantic/nodes';
+import { enclosingFunction, field, freeName, indentAt, namedChildren, walk, within } from '../core/semantic/nodes';
 import type { Decl } from '../core/semantic/scopes';
 import type { Fix } from '../core/types';
 
@@ -106,13 +106,3 @@ function fixDiscarded(stmt: Node, statement: Node, blank: Node, fn: Node, ctx: R
   return [{ title: `Name the cancel function and add defer ${name}()`, safety: 'safe', edits }];
 }
 
-/** "cancel", or "cancel2"… when the function already uses that name. */
-function freeName(fn: Node, base: string): string {
-  const used = new Set<string>();
-  walk(fn, (n) => {
-    if (n.type === 'identifier') used.add(n.text);
-    return true;
-  });
-  if (!used.has(base)) return base;
-  for (let i = 2; ; i++) if (!used.has(`${base}${i}`)) return `${base}${i}`;
-}

@@ -110,3 +110,14 @@ export function indentAt(text: string, offset: number): string {
 export function lineStartOffset(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
+
+/** base, or base2, base3… when the function already mentions that name (for a fix that declares one). */
+export function freeName(fn: Node, base: string): string {
+  const used = new Set<string>();
+  walk(fn, (n) => {
+    if (n.type === 'identifier') used.add(n.text);
+    return true;
+  });
+  if (!used.has(base)) return base;
+  for (let i = 2; ; i++) if (!used.has(`${base}${i}`)) return `${base}${i}`;
+}
