@@ -9,7 +9,7 @@ import { effectiveGoVersion, goModVersion } from './go-version';
 import { GoParser, loadGo } from './parser';
 import type { RuleDefinition } from './rule';
 import { collectImports } from './semantic/imports';
-import { indexDecl, indexFile, indexFingerprint, mergeIndexes, packageNameOf, type PackageIndex } from './semantic/package-index';
+import { indexDecl, indexFile, mergeIndexes, packageNameOf, type PackageIndex } from './semantic/package-index';
 import type { FileResult, Severity, SourceInput } from './types';
 
 export type { Analyzer, AnalyzerInit, DocumentHandle, DocumentRequest, PackageRequest } from './analyzer-api';
@@ -29,7 +29,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
   const ruleIds = [...rules.map((r) => r.id), ...ENGINE_RULE_IDS];
   const known = new Set(ruleIds);
   // Index of a sibling file by path, reused while its text is unchanged (LRU by insertion order).
-  const siblingIndexes = new Map<string, { text: string; index: PackageIndex; fp: string }>();
+  const siblingIndexes = new Map<string, { text: string; index: PackageIndex }>();
 
   const run = (
     tree: Tree,
@@ -59,7 +59,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
       },
     );
 
-  const siblingIndex = (f: SourceInput): { index: PackageIndex; fp: string } => {
+  const siblingIndex = (f: SourceInput): { index: PackageIndex } => {
     const hit = siblingIndexes.get(f.path);
     if (hit && hit.text === f.text) {
       siblingIndexes.delete(f.path);
@@ -69,7 +69,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
     const tree = parser.parse(f.text);
     try {
       const index = indexFile(tree.rootNode);
-      const entry = { text: f.text, index, fp: indexFingerprint(index) };
+      const entry = { text: f.text, index };
       siblingIndexes.delete(f.path);
       siblingIndexes.set(f.path, entry);
       while (siblingIndexes.size > SIBLING_CACHE_SIZE) siblingIndexes.delete(siblingIndexes.keys().next().value!);

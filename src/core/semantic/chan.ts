@@ -102,8 +102,7 @@ export function stmts(list: Node): Node[] {
  * field path (`s.in`), a close of any expression ending in the same field name (`x.in`). Closes for
  * which ignore returns true are skipped.
  */
-export function closedInFile(ch: Node, sem: FileSemantics, root: Node, ignore?: (close: Node) => boolean): boolean {
-  void root;
+export function closedInFile(ch: Node, sem: FileSemantics, ignore?: (close: Node) => boolean): boolean {
   const fieldName = ch.type === 'selector_expression' ? field(ch, 'field')?.text : undefined;
   // A close of this channel names it: a cheap text test before scopes are consulted.
   const needle = fieldName ?? (ch.type === 'identifier' ? ch.text : undefined);

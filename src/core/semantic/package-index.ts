@@ -69,12 +69,6 @@ export interface PackageIndex {
    * method's own receiver) → the first caller's name. See callsWithContext in context.ts.
    */
   ctxCallers: Map<string, string>;
-  /**
-   * Package-level constants: name → the text of its spec. Rules read their values through scopes
-   * (gomaxprocs-hardcoded); listed here so that the editor's per-declaration cache, keyed on the index
-   * fingerprint, is dropped when a constant changes.
-   */
-  consts: Map<string, string>;
 }
 
 export function emptyIndex(packageName = ''): PackageIndex {
@@ -89,7 +83,6 @@ export function emptyIndex(packageName = ''): PackageIndex {
     localNamedTypes: new Map(),
     atomicRefs: [],
     ctxCallers: new Map(),
-    consts: new Map(),
   };
 }
 
@@ -133,14 +126,6 @@ export function indexDecl(decl: Node, imports: Imports, idx: PackageIndex = empt
       if (name) idx.funcs.set(name, funcInfo(decl, name, imports));
       break;
     }
-    case 'const_declaration':
-      for (const c of namedChildren(decl)) {
-        const specs = c.type === 'const_spec' ? [c] : c.type === 'const_spec_list' ? namedChildren(c).filter((x) => x.type === 'const_spec') : [];
-        for (const spec of specs) {
-          for (const n of spec.childrenForFieldName('name')) if (n) idx.consts.set(n.text, spec.text);
-        }
-      }
-      break;
     case 'var_declaration':
       for (const spec of varSpecs(decl)) {
         const type = field(spec, 'type');
@@ -168,12 +153,6 @@ export function indexDecl(decl: Node, imports: Imports, idx: PackageIndex = empt
     }
   }
   return idx;
-}
-
-/** A stable text form of an index: equal fingerprints, equal indexes. */
-export function indexFingerprint(idx: PackageIndex): string {
-  const m = (x: Map<string, unknown>) => [...x].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([idx.packageName, m(idx.structs), m(idx.namedTypes), m(idx.methods), m(idx.funcs), m(idx.vars), m(idx.localStructs), m(idx.localNamedTypes), idx.atomicRefs, m(idx.ctxCallers), m(idx.consts)]);
 }
 
 function indexTypes(decl: Node, imports: Imports, structs: Map<string, StructField[]>, named: Map<string, GoType>): void {
@@ -239,7 +218,6 @@ export function mergeIndexes(parts: PackageIndex[]): PackageIndex {
     for (const [k, v] of p.namedTypes) if (!out.namedTypes.has(k)) out.namedTypes.set(k, v);
     for (const [k, v] of p.funcs) if (!out.funcs.has(k)) out.funcs.set(k, v);
     for (const [k, v] of p.vars) if (!out.vars.has(k)) out.vars.set(k, v);
-    for (const [k, v] of p.consts) if (!out.consts.has(k)) out.consts.set(k, v);
     for (const [k, v] of p.methods) out.methods.set(k, [...(out.methods.get(k) ?? []), ...v]);
     out.atomicRefs.push(...p.atomicRefs);
     for (const [k, v] of p.ctxCallers) if (!out.ctxCallers.has(k)) out.ctxCallers.set(k, v);

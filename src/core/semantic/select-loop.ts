@@ -35,7 +35,7 @@ export function spinFinding(kase: Node, ctx: RuleContext): Report | null {
     if (f?.type === 'func_literal' && f.parent?.type === 'call_expression' && f.parent.parent?.type === 'defer_statement') f = enclosingFunction(f);
     return !!fn && f?.id === fn.id;
   };
-  if (!withOk && !closedInFile(ch, ctx.sem, ctx.file.root, ownClose)) return null;
+  if (!withOk && !closedInFile(ch, ctx.sem, ownClose)) return null;
   // The case's own statements: no way out of the loop, no change to the channel.
   if (leavesLoop(kase, loop) || reassignments(kase, ch, ctx.sem).length > 0) return null;
   // Elsewhere in the loop body, outside the select: any way out keeps us quiet.
