@@ -10,6 +10,7 @@ import { GoParser, loadGo } from './parser';
 import type { RuleDefinition } from './rule';
 import { collectImports } from './semantic/imports';
 import { indexDecl, indexFile, mergeIndexes, packageNameOf, type PackageIndex } from './semantic/package-index';
+import { TopLevel, type TopEntry } from './top-level';
 import type { FileResult, Severity, SourceInput } from './types';
 
 export type { Analyzer, AnalyzerInit, DocumentHandle, DocumentRequest, PackageRequest } from './analyzer-api';
@@ -20,6 +21,9 @@ export const ENGINE_RULE_IDS = ['internal-error', 'malformed-ignore', 'unused-ig
 export function defaultSeverity(ruleId: string): Severity {
   return ruleDocs[ruleId]?.severity ?? 'warning';
 }
+
+/** Top-level nodes that contribute to the package index (imports are read separately). */
+const DECLS = new Set(['function_declaration', 'method_declaration', 'type_declaration', 'var_declaration', 'const_declaration']);
 
 /** How many sibling-file indexes the editor path keeps (plain data, a few KB each). */
 const SIBLING_CACHE_SIZE = 2000;
@@ -36,7 +40,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
     file: SourceInput,
     index: PackageIndex,
     o: { goMod?: string; goVersion?: number; config?: Config; only?: string[]; ruleBudgetMs?: number },
-    cache?: { decls: DeclCache; context: string },
+    cache?: { decls: DeclCache; context: string; tops: TopEntry[] },
   ): FileResult =>
     analyzeTree(
       tree,
@@ -56,6 +60,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
         ruleBudgetMs: o.ruleBudgetMs,
         cache: cache?.decls,
         context: cache?.context,
+        tops: cache?.tops,
       },
     );
 
@@ -102,6 +107,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
       let declIndexes = new Map<string, PackageIndex>();
       let declImportsKey = '';
       const decls = new DeclCache();
+      const topLevel = new TopLevel();
       return {
         path,
         get text() {
@@ -119,11 +125,13 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
           // import list once per declaration on every keystroke).
           if (importsKey !== declImportsKey) declIndexes = new Map();
           declImportsKey = importsKey;
+          const tops = topLevel.update(root, doc.text, doc.takeChanges());
           const next = new Map<string, PackageIndex>();
-          for (let top = root.firstNamedChild; top; top = top.nextNamedSibling) {
-            if (!/declaration$/.test(top.type) || top.type === 'import_declaration') continue;
-            const key = top.text;
-            next.set(key, declIndexes.get(key) ?? next.get(key) ?? indexDecl(top, imports));
+          for (const t of tops) {
+            if (!DECLS.has(t.type)) continue;
+            // A declaration with syntax errors has no key: indexed afresh (it is the one being typed).
+            const index = (t.key && (declIndexes.get(t.key) ?? next.get(t.key))) || indexDecl(root.child(t.i)!, imports);
+            next.set(t.key || `\u0004${t.i}`, index);
           }
           declIndexes = next;
           const siblings = (req.siblings ?? []).filter((s) => s.path !== path).map(siblingIndex);
@@ -139,7 +147,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
             JSON.stringify(req.only ?? null),
             importsKey,
           ].join('\u0001');
-          return run(doc.tree, { path, text: doc.text }, index, req, { decls, context });
+          return run(doc.tree, { path, text: doc.text }, index, req, { decls, context, tops });
         },
         dispose: () => doc.dispose(),
       };

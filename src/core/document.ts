@@ -9,6 +9,22 @@ export interface ContentChange {
 }
 
 /**
+ * What changed since the last `takeChanges()`: the editor carries the cache keys of unchanged top-level
+ * declarations over by position instead of reading every declaration's text again (top-level.ts).
+ */
+export interface DocChanges {
+  /** Anything may have changed (new document, reset, settle): nothing is carried over by position. */
+  all: boolean;
+  /** The edits in order, each as [start, oldEnd, newEnd] in the offsets of the text before it. */
+  edits: [number, number, number][];
+  /**
+   * Ranges, in current offsets, whose text or syntax changed: the edited text and the ranges tree-sitter
+   * reports as structurally changed (an unclosed brace can re-shape code far from the edit).
+   */
+  dirty: [number, number][];
+}
+
+/**
  * An open document's text and syntax tree, kept current by incremental re-parsing: each change is
  * applied to the text and to the old tree (`tree.edit`), and tree-sitter re-parses only what changed
  * (while the text has syntax errors, settle parses it afresh).
@@ -20,6 +36,7 @@ export class GoDocument {
   private disposed = false;
   /** The tree came from a fresh parse of the current text (not an incremental one). */
   private fresh = true;
+  private changes: DocChanges = { all: true, edits: [], dirty: [] };
 
   constructor(
     private readonly parser: GoParser,
@@ -57,9 +74,13 @@ export class GoDocument {
         }),
       );
       text = next;
+      this.changes.edits.push([start, oldEnd, newEnd]);
+      this.changes.dirty = this.changes.dirty.map((r) => mapRange(r, start, oldEnd, newEnd));
+      this.changes.dirty.push([start, newEnd]);
     }
     const old = this.treeValue;
     this.treeValue = this.parser.parse(text, old);
+    for (const r of old.getChangedRanges(this.treeValue)) this.changes.dirty.push([r.startIndex, r.endIndex]);
     old.delete();
     this.textValue = text;
     this.fresh = false;
@@ -76,6 +97,7 @@ export class GoDocument {
     if (this.disposed) throw new Error('document is disposed');
     if (this.fresh || !this.treeValue.rootNode.hasError) return false;
     this.fresh = true;
+    this.changes.all = true;
     const old = this.treeValue;
     this.treeValue = this.parser.parse(this.textValue);
     old.delete();
@@ -89,6 +111,14 @@ export class GoDocument {
     old.delete();
     this.textValue = text;
     this.fresh = true;
+    this.changes.all = true;
+  }
+
+  /** What changed since the previous call (everything, the first time). */
+  takeChanges(): DocChanges {
+    const c = this.changes;
+    this.changes = { all: false, edits: [], dirty: [] };
+    return c;
   }
 
   dispose(): void {
@@ -96,6 +126,14 @@ export class GoDocument {
     this.disposed = true;
     this.treeValue.delete();
   }
+}
+
+/** A range after an edit replaced [start, oldEnd) by text ending at newEnd; touching counts as overlap. */
+function mapRange([s, e]: [number, number], start: number, oldEnd: number, newEnd: number): [number, number] {
+  if (e < start) return [s, e];
+  const d = newEnd - oldEnd;
+  if (s > oldEnd) return [s + d, e + d];
+  return [Math.min(s, start), Math.max(e >= oldEnd ? e + d : newEnd, newEnd)];
 }
 
 function clamp(n: number, lo: number, hi: number): number {

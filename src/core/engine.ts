@@ -8,6 +8,7 @@ import { readValue } from './semantic/index-reads';
 import { walk } from './semantic/nodes';
 import type { PackageIndex } from './semantic/package-index';
 import { applySuppression, parseDirectives } from './suppress';
+import { topEntries, type TopEntry } from './top-level';
 import type { Finding, FileResult, Severity, Span, TextEdit } from './types';
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -28,6 +29,8 @@ export interface RunOptions {
   cache?: DeclCache;
   /** Fingerprint of everything outside a declaration that its findings may depend on. */
   context?: string;
+  /** The root's children with their cache keys, when the caller tracks them (the editor). */
+  tops?: TopEntry[];
 }
 
 /** Raw (pre-suppression) findings of one top-level declaration, with offsets relative to its start. */
@@ -135,34 +138,42 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     return fp;
   };
 
-  // The top-level nodes with their cache keys. A related location in another declaration is stored
-  // relative to that declaration (its key and which occurrence of that text it is): the result is
-  // reused only while that declaration is still there unchanged, wherever it moved.
+  // The top-level nodes with their cache keys (the editor carries them over by position, see
+  // top-level.ts). A related location in another declaration is stored relative to that declaration
+  // (its key and which occurrence of that text it is): the result is reused only while that
+  // declaration is still there unchanged, wherever it moved.
   interface Top {
-    node: Node;
+    entry: TopEntry;
     base: number;
     end: number;
     key: string;
     anchor: string;
+    readonly node: Node;
   }
+  const entries = opts.tops ?? topEntries(root, file.text, !!cache);
   const tops: Top[] = [];
   const anchors = new Map<string, number>();
   const seenKeys = new Map<string, number>();
-  for (let top = root.firstChild; top; top = top.nextSibling) {
-    // A declaration with syntax errors can parse differently with the same text in another context:
-    // it is always analysed afresh (it is usually the one being typed).
-    const reusable = !!cache && !top.hasError && !top.isMissing && top.type !== 'ERROR';
-    // The key includes the comments right above (a doc comment may matter to a rule, e.g. "for tests
-    // only"); they are separate top-level nodes, so a change to them alone must not reuse the result.
-    const key = reusable ? `${leadingComments(top, file.text)}\0${top.text}` : '';
+  for (const entry of entries) {
+    const key = cache ? entry.key : '';
     let anchor = '';
     if (key) {
       const n = seenKeys.get(key) ?? 0;
       seenKeys.set(key, n + 1);
-      anchor = `${n}\u0002${key}`;
-      anchors.set(anchor, top.startIndex);
+      anchor = n ? `${n}\u0002${key}` : key;
+      anchors.set(anchor, entry.base);
     }
-    tops.push({ node: top, base: top.startIndex, end: top.endIndex, key, anchor });
+    let node: Node | undefined;
+    tops.push({
+      entry,
+      base: entry.base,
+      end: entry.end,
+      key,
+      anchor,
+      get node() {
+        return (node ??= root.child(entry.i)!);
+      },
+    });
   }
   /** The reusable top-level node that holds [start, end), by binary search. */
   const topAt = (start: number, end: number): Top | undefined => {
@@ -197,7 +208,8 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   };
 
   // One top-level node at a time: reuse its cached result, or walk it.
-  for (const { node: top, base, end, key } of tops) {
+  for (const t of tops) {
+    const { base, end, key } = t;
     const reusable = key !== '';
     let result = reusable ? (cache!.entries.get(key) ?? used.get(key)) : undefined;
     // A result that read file-wide facts (a close elsewhere in the file) or package-index entries holds
@@ -210,7 +222,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
       sem.indexReads.clear();
       const errs: [number, number][] = [];
       const coms: { start: number; end: number; text: string }[] = [];
-      visitSubtree(top, query, byType, failed, errs, coms, budget, now, spent, () => bucket);
+      visitSubtree(t.node, query, byType, failed, errs, coms, budget, now, spent, () => bucket);
       const within = (s: number, e: number) => s >= base && e <= end;
       // A finding, its fixes and its related locations inside the declaration are stored relative to
       // it; a related location in another declaration relative to that one; anything else (a fix
@@ -342,13 +354,6 @@ function collectErrors(top: Node, errors: [number, number][]): void {
     }
     return n.hasError;
   });
-}
-
-/** The comment lines directly above a top-level node, with the blanks between them, as written. */
-function leadingComments(top: Node, text: string): string {
-  let first: Node | null = null;
-  for (let c = top.previousSibling; c?.type === 'comment'; c = c.previousSibling) first = c;
-  return first ? text.slice(first.startIndex, top.startIndex) : '';
 }
 
 function shift(f: RawFinding, by: number): RawFinding {

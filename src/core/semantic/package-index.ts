@@ -87,8 +87,12 @@ export function emptyIndex(packageName = ''): PackageIndex {
 }
 
 export function packageNameOf(root: Node): string {
-  const clause = namedChildren(root).find((c) => c.type === 'package_clause');
-  return clause?.namedChild(0)?.text ?? '';
+  // The clause is the first declaration after comments; stop there rather than list every child.
+  for (let c = root.firstNamedChild; c; c = c.nextNamedSibling) {
+    if (c.type === 'package_clause') return c.namedChild(0)?.text ?? '';
+    if (c.type !== 'comment' && c.type !== 'ERROR') return '';
+  }
+  return '';
 }
 
 /** Index of one file's top-level declarations. */

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { GoDocument } from '../../src/core/document';
+import { GoParser, loadGo } from '../../src/core/parser';
+import { TopLevel, topEntries } from '../../src/core/top-level';
+
+async function parser(): Promise<GoParser> {
+  const lang = await loadGo({
+    runtimeWasm: readFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm')),
+    goWasm: readFileSync(require.resolve('tree-sitter-go/tree-sitter-go.wasm')),
+  });
+  return new GoParser(lang);
+}
+
+/** Fixture files joined into one package-less body, so edits cross many declarations and comments. */
+function corpus(): string {
+  const parts = ['package p\n\nimport (\n\t"sync"\n\t"time"\n)\n'];
+  for (const d of readdirSync('test/fixtures').filter((x) => !x.startsWith('_')).sort().slice(0, 12)) {
+    for (const f of readdirSync(join('test/fixtures', d)).filter((x) => x.endsWith('.go')).sort().slice(0, 2)) {
+      const t = readFileSync(join('test/fixtures', d, f), 'utf8');
+      parts.push(t.replace(/^package .*$/m, '').replace(/^import \([\s\S]*?^\)$/m, '').replace(/^import .*$/gm, ''));
+    }
+  }
+  return parts.join('\n// next file\n');
+}
+
+test('keys carried over by position equal the keys read afresh, through random edits', async () => {
+  const p = await parser();
+  const start = corpus();
+  const doc = new GoDocument(p, start);
+  const tracked = new TopLevel();
+  tracked.update(doc.tree.rootNode, doc.text, doc.takeChanges());
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % Math.max(1, n));
+  // Edits that keep, break and re-shape declarations: comments above them, braces, `;`, blank lines.
+  const pieces = ['x', ' ', '\n', '}', '{', '// note\n', '/*', '*/', ';', 'func g() {}\n', '"', 'var v = 1\n', ''];
+  let carried = 0;
+  for (let step = 0; step < 400; step++) {
+    // Back to clean code now and then: junk piling up makes tree-sitter's error recovery slow.
+    if (step % 25 === 0) doc.reset(start);
+    // One to three changes per update, as VS Code may batch them.
+    const changes = [];
+    let text = doc.text;
+    for (let k = 1 + rand(3); k > 0; k--) {
+      const at = rand(text.length + 1);
+      const len = rand(4) === 0 ? rand(20) : 0;
+      const ins = pieces[rand(pieces.length)]!;
+      changes.push({ rangeOffset: at, rangeLength: Math.min(len, text.length - at), text: ins });
+      text = text.slice(0, at) + ins + text.slice(Math.min(text.length, at + len));
+    }
+    doc.update(changes);
+    if (rand(10) === 0) doc.settle();
+    const got = tracked.update(doc.tree.rootNode, doc.text, doc.takeChanges());
+    const want = topEntries(doc.tree.rootNode, doc.text, true);
+    assert.equal(got.length, want.length, `step ${step}: number of top-level nodes`);
+    for (let i = 0; i < want.length; i++) {
+      assert.deepEqual(got[i], want[i], `step ${step}: child ${i} (${want[i]!.type} at ${want[i]!.base})`);
+    }
+    carried += got.length;
+  }
+  assert.ok(carried > 1000, 'the edits left most declarations in place');
+  doc.dispose();
+  p.delete();
+});
+
+test('an edit to the comment above a declaration changes its key; an edit elsewhere keeps it', async () => {
+  const p = await parser();
+  const text = 'package p\n\n// doc of f\nfunc f() {}\n\nfunc g() {}\n';
+  const doc = new GoDocument(p, text);
+  const tracked = new TopLevel();
+  const before = tracked.update(doc.tree.rootNode, doc.text, doc.takeChanges());
+  const keyOf = (es: typeof before, type: string, n = 0) => es.filter((e) => e.type === type)[n]!.key;
+  doc.update([{ rangeOffset: text.indexOf('doc'), rangeLength: 3, text: 'DOC' }]);
+  const after = tracked.update(doc.tree.rootNode, doc.text, doc.takeChanges());
+  assert.notEqual(keyOf(after, 'function_declaration'), keyOf(before, 'function_declaration'));
+  assert.match(keyOf(after, 'function_declaration'), /DOC of f/);
+  assert.equal(keyOf(after, 'function_declaration', 1), keyOf(before, 'function_declaration', 1));
+  doc.dispose();
+  p.delete();
+});
