@@ -6,6 +6,7 @@ import { FileSemantics } from './semantic/file';
 import { factFingerprint, runFactQueries, type FileFactKind } from './semantic/file-facts';
 import { readValue } from './semantic/index-reads';
 import { walk } from './semantic/nodes';
+import { packageLevelNames, type Decl } from './semantic/scopes';
 import type { PackageIndex } from './semantic/package-index';
 import { applySuppression, parseDirectives } from './suppress';
 import { topEntries, type TopEntry } from './top-level';
@@ -61,6 +62,15 @@ export class DeclCache {
   entries = new Map<string, DeclResult>();
   /** Per declaration key: the fingerprint of each file-wide fact kind within it. */
   facts = new Map<string, Map<FileFactKind, string>>();
+  /** Per declaration key: the package-level names it declares. */
+  names = new Map<string, string[]>();
+  /**
+   * The value of each dependency at the previous analysis. An equal value computed now is replaced by
+   * this same string, so comparing it with the values stored in results is a pointer check.
+   */
+  values = new Map<string, string>();
+  /** Per fact kind: the declarations' parts and the fingerprint they made at the previous analysis. */
+  parts = new Map<FileFactKind, { parts: string[]; fp: string }>();
 }
 
 interface Dispatch {
@@ -129,9 +139,13 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
             per = new Map([...runFactQueries(t.node)].map(([k, nodes]) => [k, factFingerprint(nodes)]));
             if (t.key) usedFacts.set(t.key, per);
           } else if (t.key) usedFacts.set(t.key, per);
-          parts.push(per.get(kind)!);
+          // Declarations without such facts add nothing: a new one (a half-typed line) leaves the kind as it was.
+          const part = per.get(kind)!;
+          if (part) parts.push(part);
         }
-        fp = parts.join('\u0003');
+        const prev = cache.parts.get(kind);
+        fp = prev && prev.parts.length === parts.length && prev.parts.every((p, i) => p === parts[i]) ? prev.fp : parts.join('\u0003');
+        cache.parts.set(kind, { parts, fp });
       }
       fingerprints.set(kind, fp);
     }
@@ -197,15 +211,54 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     let v = indexValues.get(dep);
     if (v === undefined) {
       const read = dep.slice(1);
-      if (read.startsWith('\u0002')) v = sem.packageDeclText(read.slice(1));
+      if (read.startsWith('\u0002')) v = declText(read.slice(1));
       else {
         const [table, key] = read.split('\0') as [string, string];
         v = readValue(index, table, key);
+      }
+      if (cache) {
+        const prev = cache.values.get(dep);
+        if (prev === v) v = prev;
+        values.set(dep, v);
       }
       indexValues.set(dep, v);
     }
     return v;
   };
+  const values = new Map<string, string>();
+  // Package-level name → the top-level nodes that declare it, from each declaration's names (kept in
+  // the cache by key): the scope of the file and what a resolved name depends on, without reading every
+  // declaration on every keystroke.
+  let declaring: Map<string, Top[]> | undefined;
+  const usedNames = new Map<string, string[]>();
+  const declaringTops = (name: string): Top[] => {
+    if (!declaring) {
+      declaring = new Map();
+      for (const t of tops) {
+        const names = (t.key && (cache?.names.get(t.key) ?? usedNames.get(t.key))) || packageLevelNames(t.node, root);
+        if (t.key) usedNames.set(t.key, names);
+        for (const n of names) {
+          const list = declaring.get(n) ?? [];
+          list.push(t);
+          declaring.set(n, list);
+        }
+      }
+    }
+    return declaring.get(name) ?? [];
+  };
+  // What resolving a package-level name read: the keys of its declarations (the text, for one with
+  // syntax errors); a declaration that resolved it is re-judged when one of them changes.
+  const declText = (name: string): string =>
+    declaringTops(name)
+      .map((t) => t.key || `\u0004${t.node.text}`)
+      .join('\u0003');
+  if (cache) {
+    sem.useFileScope((name, declare) => {
+      const into = new Map<string, Decl[]>();
+      for (const t of declaringTops(name)) declare(t.node, into);
+      return into.get(name);
+    });
+  }
 
   // One top-level node at a time: reuse its cached result, or walk it.
   for (const t of tops) {
@@ -246,7 +299,8 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
         findings,
         errors: errs.map(([s, e]) => [s - base, e - base]),
         comments: coms.map((c) => ({ ...c, start: c.start - base, end: c.end - base })),
-        deps: [...sem.consulted, ...new Set([...fileReads, ...sem.indexReads].map((r) => `\u0001${r}`))].map((dep) => [dep, depValue(dep)]),
+        // Without a cache (the CLI) nothing is reused, so what the result read is not worked out.
+        deps: cache ? [...sem.consulted, ...new Set([...fileReads, ...sem.indexReads].map((r) => `\u0001${r}`))].map((dep) => [dep, depValue(dep)]) : [],
       };
       // While a rule is stopped for this file, results lack its findings: they are not kept (the rule
       // runs again on the next analysis). Results computed before it stopped stay valid.
@@ -269,6 +323,8 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     // Keep only what this text has: the cache never outgrows the file.
     cache.entries = used;
     if (fingerprints.size) cache.facts = usedFacts;
+    if (declaring) cache.names = usedNames;
+    cache.values = values;
   }
 
   // Half-typed code: a finding that touches a syntax error says more about the parse than the code.

@@ -4,7 +4,7 @@ import { collectImports, type Imports } from './imports';
 import { trackedIndex } from './index-reads';
 import { callArgs, field, unparen } from './nodes';
 import type { PackageIndex } from './package-index';
-import { Scopes, type Decl } from './scopes';
+import { Scopes, type Decl, type FileScope } from './scopes';
 import { parseType, UNKNOWN, type GoType } from './types';
 
 /**
@@ -23,6 +23,8 @@ export class FileSemantics {
   /** The package index, through a view that records every read into indexReads. */
   readonly index: PackageIndex;
 
+  private fileScope?: FileScope;
+
   constructor(
     readonly root: Node,
     index: PackageIndex,
@@ -35,7 +37,7 @@ export class FileSemantics {
   }
 
   get scopes(): Scopes {
-    return (this.scopesCache ??= new Scopes());
+    return (this.scopesCache ??= new Scopes(() => this.fileScope));
   }
 
   /**
@@ -48,24 +50,17 @@ export class FileSemantics {
     return this.factCache.get(kind)!;
   }
 
+  /** Lets the file scope be filled one name at a time (see FileScope); set before names are resolved. */
+  useFileScope(f: FileScope): void {
+    this.fileScope = f;
+  }
+
   resolve(ident: Node): Decl | undefined {
     const d = this.scopes.resolve(ident);
     // What a package-level name means depends on another declaration of the file (or on none): recorded,
     // like index reads, so the editor's cache re-judges this declaration when that one changes.
     if (!d || d.packageLevel) this.indexReads.add(`\u0002${ident.text}`);
     return d;
-  }
-
-  /** The text of the file's package-level declarations of name ('' for none): what resolving it reads. */
-  packageDeclText(name: string): string {
-    const decls = this.scopes.declsOf(this.root).get(name) ?? [];
-    return decls
-      .map((d) => {
-        let top: Node = d.declNode;
-        while (top.parent && top.parent.id !== this.root.id) top = top.parent;
-        return top.text;
-      })
-      .join('\u0003');
   }
 
   /** True when node is an identifier naming the import of `path` (and no local declaration shadows it). */

@@ -49,8 +49,18 @@ const SCOPE_TYPES: ReadonlySet<string> = new Set([
   'communication_case',
 ]);
 
+/**
+ * The package-level declarations of one name in this file, in file order, for a caller that knows
+ * which top-level declarations declare what (the editor, from its per-declaration cache): building the
+ * whole file scope would read every declaration of the file on every keystroke.
+ */
+export type FileScope = (name: string, declare: (top: Node, into: Map<string, Decl[]>) => void) => Decl[] | undefined;
+
 export class Scopes {
   private readonly cache = new Map<number, Map<string, Decl[]>>();
+
+  /** fileScope: asked when the file scope is first needed; undefined there means build it whole. */
+  constructor(private readonly fileScope?: () => FileScope | undefined) {}
 
   /** The declaration an identifier refers to (or declares), or undefined (builtin, import, other file, unknown). */
   resolve(ident: Node): Decl | undefined {
@@ -80,11 +90,47 @@ export class Scopes {
   declsOf(scope: Node): Map<string, Decl[]> {
     let m = this.cache.get(scope.id);
     if (!m) {
-      m = new Map();
-      collect(scope, m);
+      const lazy = scope.type === 'source_file' ? this.fileScope?.() : undefined;
+      if (lazy) m = new LazyFileScope(scope, lazy);
+      else {
+        m = new Map();
+        collect(scope, m);
+      }
       this.cache.set(scope.id, m);
     }
     return m;
+  }
+}
+
+/** The package-level names one top-level declaration declares (what resolving them at file scope finds). */
+export function packageLevelNames(top: Node, root: Node): string[] {
+  const m = new Map<string, Decl[]>();
+  declareStatement(top, root, m, true);
+  return [...m.keys()];
+}
+
+/** The file scope, filled one name at a time (only `get` and `has` are asked of it). */
+class LazyFileScope extends Map<string, Decl[]> {
+  private readonly asked = new Set<string>();
+
+  constructor(
+    private readonly root: Node,
+    private readonly lookupName: FileScope,
+  ) {
+    super();
+  }
+
+  override get(name: string): Decl[] | undefined {
+    if (!this.asked.has(name)) {
+      this.asked.add(name);
+      const found = this.lookupName(name, (top, into) => declareStatement(top, this.root, into, true));
+      if (found?.length) super.set(name, found);
+    }
+    return super.get(name);
+  }
+
+  override has(name: string): boolean {
+    return this.get(name) !== undefined;
   }
 }
 
