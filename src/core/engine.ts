@@ -60,8 +60,8 @@ interface RawFinding {
 export class DeclCache {
   context = '';
   entries = new Map<string, DeclResult>();
-  /** Per declaration key: the fingerprint of each file-wide fact kind within it. */
-  facts = new Map<string, Map<FileFactKind, string>>();
+  /** Per declaration key: its file-wide facts (fingerprint and places, per kind). */
+  facts = new Map<string, TopFacts>();
   /** Per declaration key: the package-level names it declares. */
   names = new Map<string, string[]>();
   /**
@@ -71,6 +71,13 @@ export class DeclCache {
   values = new Map<string, string>();
   /** Per fact kind: the declarations' parts and the fingerprint they made at the previous analysis. */
   parts = new Map<FileFactKind, { parts: string[]; fp: string }>();
+}
+
+/** One top-level declaration's file-wide facts: per kind, their fingerprint and where they are. */
+interface TopFacts {
+  fp: Map<FileFactKind, string>;
+  /** [start, end, type] of each fact node, relative to the declaration's start. */
+  at: Map<FileFactKind, [number, number, string][]>;
 }
 
 interface Dispatch {
@@ -124,9 +131,25 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   const errors: [number, number][] = [];
   const comments: { start: number; end: number; text: string }[] = [];
   const fingerprints = new Map<FileFactKind, string>();
-  // A kind's fingerprint is put together from each declaration's part, and the parts of unchanged
-  // declarations come from the cache: a keystroke queries only the declaration it changed.
-  const usedFacts = new Map<string, Map<FileFactKind, string>>();
+  // Each declaration's facts come from the cache while its text is unchanged: a keystroke queries only
+  // the declaration it changed. Nodes found by this analysis's queries are used as they are; the others
+  // are looked up by position, and only for the kind a rule asks for.
+  const usedFacts = new Map<string, TopFacts>();
+  const queried = new Map<Top, Map<FileFactKind, Node[]>>();
+  const factsOf = (t: Top): TopFacts => {
+    let per = t.key ? (cache!.facts.get(t.key) ?? usedFacts.get(t.key)) : undefined;
+    if (!per) {
+      const found = runFactQueries(t.node);
+      queried.set(t, found);
+      per = { fp: new Map(), at: new Map() };
+      for (const [kind, nodes] of found) {
+        per.fp.set(kind, factFingerprint(nodes));
+        per.at.set(kind, nodes.map((n) => [n.startIndex - t.base, n.endIndex - t.base, n.type]));
+      }
+    }
+    if (t.key) usedFacts.set(t.key, per);
+    return per;
+  };
   const fingerprint = (kind: FileFactKind): string => {
     let fp = fingerprints.get(kind);
     if (fp === undefined) {
@@ -134,13 +157,8 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
       else {
         const parts: string[] = [];
         for (const t of tops) {
-          let per = t.key ? (cache.facts.get(t.key) ?? usedFacts.get(t.key)) : undefined;
-          if (!per) {
-            per = new Map([...runFactQueries(t.node)].map(([k, nodes]) => [k, factFingerprint(nodes)]));
-            if (t.key) usedFacts.set(t.key, per);
-          } else if (t.key) usedFacts.set(t.key, per);
           // Declarations without such facts add nothing: a new one (a half-typed line) leaves the kind as it was.
-          const part = per.get(kind)!;
+          const part = factsOf(t).fp.get(kind)!;
           if (part) parts.push(part);
         }
         const prev = cache.parts.get(kind);
@@ -151,6 +169,21 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     }
     return fp;
   };
+  if (cache) {
+    sem.useFacts((kind) => {
+      const out: Node[] = [];
+      for (const t of tops) {
+        const per = factsOf(t);
+        const fresh = queried.get(t);
+        if (fresh) out.push(...fresh.get(kind)!);
+        else for (const [s, e, type] of per.at.get(kind)!) {
+          const n = nodeAt(root, t.base + s, t.base + e, type);
+          if (n) out.push(n);
+        }
+      }
+      return out;
+    });
+  }
 
   // The top-level nodes with their cache keys (the editor carries them over by position, see
   // top-level.ts). A related location in another declaration is stored relative to that declaration
@@ -322,7 +355,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   if (cache) {
     // Keep only what this text has: the cache never outgrows the file.
     cache.entries = used;
-    if (fingerprints.size) cache.facts = usedFacts;
+    if (usedFacts.size) cache.facts = usedFacts;
     if (declaring) cache.names = usedNames;
     cache.values = values;
   }
@@ -399,6 +432,15 @@ function visitSubtree(
       }
     }
   }
+}
+
+/** The node of type with exactly this range (the smallest node spanning it, or an ancestor of that). */
+function nodeAt(root: Node, start: number, end: number, type: string): Node | undefined {
+  for (let n: Node | null = root.descendantForIndex(start, end); n; n = n.parent) {
+    if (n.startIndex === start && n.endIndex === end && n.type === type) return n;
+    if (n.startIndex < start || n.endIndex > end) return undefined;
+  }
+  return undefined;
 }
 
 /** ERROR and MISSING nodes under top, descending only into subtrees that contain one. */

@@ -16,6 +16,8 @@ export class FileSemantics {
   private scopesCache?: Scopes;
   private readonly typeCache = new Map<number, GoType | undefined>();
   private factCache?: Map<FileFactKind, Node[]>;
+  private factSource?: (kind: FileFactKind) => Node[];
+  private readonly factsByKind = new Map<FileFactKind, Node[]>();
   /** File-wide fact kinds consulted since the engine last cleared this (once per declaration). */
   readonly consulted = new Set<FileFactKind>();
   /** Package-index entries read since the engine last cleared this, as `table\0key` (see index-reads.ts). */
@@ -46,8 +48,21 @@ export class FileSemantics {
    */
   facts(kind: FileFactKind): readonly Node[] {
     this.consulted.add(kind);
+    if (this.factSource) {
+      let nodes = this.factsByKind.get(kind);
+      if (!nodes) this.factsByKind.set(kind, (nodes = this.factSource(kind)));
+      return nodes;
+    }
     this.factCache ??= runFactQueries(this.root);
     return this.factCache.get(kind)!;
+  }
+
+  /**
+   * Lets the facts of a kind be put together per declaration (the editor keeps them per declaration),
+   * instead of one query over the whole file; the nodes must be those the query would find, in order.
+   */
+  useFacts(source: (kind: FileFactKind) => Node[]): void {
+    this.factSource = source;
   }
 
   /** Lets the file scope be filled one name at a time (see FileScope); set before names are resolved. */
