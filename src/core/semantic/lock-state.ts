@@ -47,10 +47,45 @@ interface Flow {
 
 const UNLOCKS: Readonly<Record<string, 'Lock' | 'RLock'>> = { Unlock: 'Lock', RUnlock: 'RLock' };
 
+type LockEvent =
+  | { k: 'lock'; lock: Held; prev: Held | undefined }
+  | { k: 'node'; node: Node; held: LockState }
+  | { k: 'unlock'; recv: string; method: string; stmt: Node; held: LockState };
+
+/**
+ * The events of each body walked in this analysis, by body node id. Several rules (unlock-not-deferred,
+ * recursive-lock, lock-held-during-io, write-under-rlock, channel-op-under-lock, the goroutine rules)
+ * walk the same function: it is walked once and the events replayed to each. A replay is exact because
+ * the walk does not depend on the listeners and never changes a state after handing it out (every
+ * change makes a new Map).
+ */
+const recorded = new WeakMap<FileSemantics, Map<number, LockEvent[] | null>>();
+
 /** Runs the walk over a function's body; returns false when the function was not analysed. */
 export function walkLocks(body: Node, sem: FileSemantics, events: LockEvents): boolean {
-  if (isUnstructured(body)) return false;
-  new Walker(sem, events, releasedElsewhere(body)).list(statementsOf(body), new Map());
+  let bodies = recorded.get(sem);
+  if (!bodies) recorded.set(sem, (bodies = new Map()));
+  let evs = bodies.get(body.id);
+  if (evs === undefined) {
+    if (isUnstructured(body)) evs = null;
+    else {
+      const out: LockEvent[] = [];
+      const record: LockEvents = {
+        onLock: (lock, prev) => out.push({ k: 'lock', lock, prev }),
+        onNode: (node, held) => out.push({ k: 'node', node, held }),
+        onUnlock: (recv, method, stmt, held) => out.push({ k: 'unlock', recv, method, stmt, held }),
+      };
+      new Walker(sem, record, releasedElsewhere(body)).list(statementsOf(body), new Map());
+      evs = out;
+    }
+    bodies.set(body.id, evs);
+  }
+  if (!evs) return false;
+  for (const e of evs) {
+    if (e.k === 'node') events.onNode?.(e.node, e.held);
+    else if (e.k === 'lock') events.onLock?.(e.lock, e.prev);
+    else events.onUnlock?.(e.recv, e.method, e.stmt, e.held);
+  }
   return true;
 }
 
