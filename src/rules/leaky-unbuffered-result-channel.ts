@@ -13,6 +13,9 @@ export default defineRule({
   id: 'leaky-unbuffered-result-channel',
   visit: {
     short_var_declaration(stmt, ctx) {
+      // Only `make(chan …)` matters: a text check before listing both sides.
+      const text = stmt.text;
+      if (!text.includes('make') || !text.includes('chan')) return;
       const left = namedChildren(field(stmt, 'left'));
       const right = namedChildren(field(stmt, 'right'));
       right.forEach((r, i) => {

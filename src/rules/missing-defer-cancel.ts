@@ -25,6 +25,8 @@ export default defineRule({
 });
 
 function check(stmt: Node, ctx: RuleContext): void {
+  // Every constructor reported is context.With… (WithCancel, WithTimeout, …): a text check first.
+  if (!stmt.text.includes('With')) return;
   const isSpec = stmt.type === 'var_spec';
   const left = isSpec ? stmt.childrenForFieldName('name').filter((x): x is Node => !!x) : namedChildren(field(stmt, 'left'));
   const right = namedChildren(field(stmt, isSpec ? 'value' : 'right'));

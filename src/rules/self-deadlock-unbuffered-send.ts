@@ -18,6 +18,9 @@ export default defineRule({
 });
 
 function check(stmt: Node, ctx: RuleContext): void {
+  // Only `make(chan …)` matters: a text check before listing both sides.
+  const text = stmt.text;
+  if (!text.includes('make') || !text.includes('chan')) return;
   const isSpec = stmt.type === 'var_spec';
   const names = isSpec ? stmt.childrenForFieldName('name').filter((x): x is Node => !!x) : namedChildren(field(stmt, 'left'));
   const values = namedChildren(field(stmt, isSpec ? 'value' : 'right'));

@@ -62,9 +62,42 @@ export class Scopes {
   /** fileScope: asked when the file scope is first needed; undefined there means build it whole. */
   constructor(private readonly fileScope?: () => FileScope | undefined) {}
 
+  /** Per identifier node id: what it resolved to (rules resolve the same identifiers many times). */
+  private readonly resolved = new Map<number, Decl | undefined>();
+  /**
+   * Per node id: the scope nodes around it, innermost first. Filled along each climb, so resolving the
+   * next identifier of the same statement stops at the first ancestor already seen instead of asking
+   * tree-sitter for every parent up to the file.
+   */
+  private readonly chains = new Map<number, readonly Node[]>();
+
   /** The declaration an identifier refers to (or declares), or undefined (builtin, import, other file, unknown). */
   resolve(ident: Node): Decl | undefined {
-    return this.lookup(ident.text, ident);
+    let d = this.resolved.get(ident.id);
+    if (d === undefined && !this.resolved.has(ident.id)) {
+      d = this.lookup(ident.text, ident);
+      this.resolved.set(ident.id, d);
+    }
+    return d;
+  }
+
+  private scopesAround(node: Node | null): readonly Node[] {
+    const path: Node[] = [];
+    let tail: readonly Node[] = [];
+    for (let p = node; p; p = p.parent) {
+      const known = this.chains.get(p.id);
+      if (known) {
+        tail = known;
+        break;
+      }
+      path.push(p);
+    }
+    for (let i = path.length - 1; i >= 0; i--) {
+      const n = path[i]!;
+      if (SCOPE_TYPES.has(n.type)) tail = [n, ...tail];
+      this.chains.set(n.id, tail);
+    }
+    return tail;
   }
 
   /**
@@ -72,8 +105,7 @@ export class Scopes {
    * is a name in scope there, and not shadowed?).
    */
   lookup(name: string, at: Node): Decl | undefined {
-    for (let p: Node | null = at.parent; p; p = p.parent) {
-      if (!SCOPE_TYPES.has(p.type)) continue;
+    for (const p of this.scopesAround(at.parent)) {
       const decls = this.declsOf(p).get(name);
       if (!decls) continue;
       let best: Decl | undefined;
