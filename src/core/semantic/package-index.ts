@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import { Query, type Node } from 'web-tree-sitter';
 import { collectImports, type Imports } from './imports';
 import { field, namedChildren, selectorCall, unparen, walk } from './nodes';
 import { callsWithContext } from './context';
@@ -200,18 +200,35 @@ function funcInfo(decl: Node, name: string, imports: Imports): FuncInfo {
   const wgParams = params.filter((p) => p.name && isTracked(p.type));
   if (body && wgParams.length && wgParams.some((p) => body.text.includes(`${p.name}.`))) {
     const byName = new Map(wgParams.map((p) => [p.name, p] as const));
-    walk(body, (n) => {
-      if (n.type === 'func_literal') return false;
-      if (n.type === 'go_statement') for (const p of wgParams) if (p.paramCalls.includes('Add')) p.startsGoroutines = true;
-      const sc = selectorCall(n);
-      if (sc && sc.operand.type === 'identifier') {
-        const p = byName.get(sc.operand.text);
-        if (p && !p.paramCalls.includes(sc.name)) p.paramCalls.push(sc.name);
+    // In document order, outside function literals: method calls on a parameter (`wg.Add(1)`), and go
+    // statements after an Add. One query matched in WASM instead of a walk over every node of the body
+    // (test helpers with a `t` parameter are most functions of a test file).
+    let skipUntil = -1;
+    for (const { name, node } of paramCallQuery(body).captures(body)) {
+      if (node.startIndex < skipUntil) continue;
+      if (name === 'lit') skipUntil = node.endIndex;
+      else if (name === 'go') {
+        for (const p of wgParams) if (p.paramCalls.includes('Add')) p.startsGoroutines = true;
+      } else if (name === 'call') {
+        const sc = selectorCall(node);
+        const p = sc && sc.operand.type === 'identifier' ? byName.get(sc.operand.text) : undefined;
+        if (p && !p.paramCalls.includes(sc!.name)) p.paramCalls.push(sc!.name);
       }
-      return true;
-    });
+    }
   }
   return { name, params, results: resultTypes(field(decl, 'result'), imports) };
+}
+
+const paramCallQueries = new WeakMap<object, Query>();
+
+function paramCallQuery(node: Node): Query {
+  const lang = node.tree.language;
+  let q = paramCallQueries.get(lang);
+  if (!q) {
+    q = new Query(lang, '(func_literal) @lit (go_statement) @go (call_expression function: (selector_expression operand: (identifier))) @call');
+    paramCallQueries.set(lang, q);
+  }
+  return q;
 }
 
 /** Merges per-file indexes of one package (first declaration wins on duplicates). */
