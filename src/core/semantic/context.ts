@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import { Query, type Node } from 'web-tree-sitter';
 import type { FileSemantics } from './file';
 import { PKG, type Imports } from './imports';
 import { field, FUNCTION_TYPES, namedChildren, walk } from './nodes';
@@ -230,8 +230,8 @@ export function callsWithContext(decl: Node, view: ScopeView, out: Map<string, s
     recvName = recv?.childrenForFieldName('name').find((n): n is Node => !!n) ?? undefined;
     recvType = receiverTypeName(recv ? field(recv, 'type') : null);
   }
-  walk(body, (n) => {
-    if (n.type !== 'call_expression') return true;
+  // Every call of the body (literals included), matched in WASM rather than by walking every node.
+  for (const { node: n } of callQuery(body).captures(body)) {
     const fn = field(n, 'function');
     let key: string | undefined;
     if (fn?.type === 'identifier') {
@@ -243,17 +243,25 @@ export function callsWithContext(decl: Node, view: ScopeView, out: Map<string, s
       const op = field(fn, 'operand');
       if (op?.type === 'identifier' && op.text === recvName.text && view.scopes.resolve(op)?.nameNode.id === recvName.id) key = `${recvType}.${field(fn, 'field')?.text ?? ''}`;
     }
-    if (!key || out.has(key)) return true;
+    if (!key || out.has(key)) continue;
     // A call in a go or defer statement runs apart from the caller's request (a daemon, a cleanup):
     // the callee is right not to take its context.
     const c = contextInScope(n, view);
-    if (!c || c.crossedGo || c.crossedDefer) return true;
+    if (!c || c.crossedGo || c.crossedDefer) continue;
     // The caller replaces its own context with what the callee returns (`ctx, cancel = c.fresh()`), or
     // explains the call in a comment: it chose the callee's root on purpose.
     const stmt = statementOf(n);
-    if ((stmt.type === 'assignment_statement' || stmt.type === 'short_var_declaration') && namedChildren(field(stmt, 'left')).some((l) => l.text === c.param.text)) return true;
-    if (commentsNear(stmt, decl.text, decl.startIndex).some((t) => CONTEXT_COMMENT.test(t) && !WANT_COMMENT.test(t))) return true;
+    if ((stmt.type === 'assignment_statement' || stmt.type === 'short_var_declaration') && namedChildren(field(stmt, 'left')).some((l) => l.text === c.param.text)) continue;
+    if (commentsNear(stmt, decl.text, decl.startIndex).some((t) => CONTEXT_COMMENT.test(t) && !WANT_COMMENT.test(t))) continue;
     out.set(key, caller);
-    return true;
-  });
+  }
+}
+
+const callQueries = new WeakMap<object, Query>();
+
+function callQuery(node: Node): Query {
+  const lang = node.tree.language;
+  let q = callQueries.get(lang);
+  if (!q) callQueries.set(lang, (q = new Query(lang, '(call_expression function: [(identifier) (selector_expression)]) @call')));
+  return q;
 }
