@@ -73,6 +73,33 @@ export class DeclCache {
   parts = new Map<FileFactKind, { parts: string[]; fp: string }>();
 }
 
+/**
+ * A child of the root in one analysis: its cache key, its anchor for related locations in other
+ * declarations (see analyzeTree), and its node, asked of tree-sitter only when needed.
+ */
+class Top {
+  private nodeValue?: Node;
+
+  constructor(
+    private readonly root: Node,
+    readonly entry: TopEntry,
+    readonly key: string,
+    readonly anchor: string,
+  ) {}
+
+  get base(): number {
+    return this.entry.base;
+  }
+
+  get end(): number {
+    return this.entry.end;
+  }
+
+  get node(): Node {
+    return (this.nodeValue ??= this.root.child(this.entry.i)!);
+  }
+}
+
 /** One top-level declaration's file-wide facts: per kind, their fingerprint and where they are. */
 interface TopFacts {
   fp: Map<FileFactKind, string>;
@@ -189,38 +216,24 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   // top-level.ts). A related location in another declaration is stored relative to that declaration
   // (its key and which occurrence of that text it is): the result is reused only while that
   // declaration is still there unchanged, wherever it moved.
-  interface Top {
-    entry: TopEntry;
-    base: number;
-    end: number;
-    key: string;
-    anchor: string;
-    readonly node: Node;
-  }
   const entries = opts.tops ?? topEntries(root, file.text, !!cache);
   const tops: Top[] = [];
   const anchors = new Map<string, number>();
-  const seenKeys = new Map<string, number>();
+  const repeats = new Map<string, number>();
   for (const entry of entries) {
     const key = cache ? entry.key : '';
     let anchor = '';
     if (key) {
-      const n = seenKeys.get(key) ?? 0;
-      seenKeys.set(key, n + 1);
-      anchor = n ? `${n}\u0002${key}` : key;
+      // The first declaration with a text is anchored by the text itself; later copies by their number.
+      if (!anchors.has(key)) anchor = key;
+      else {
+        const n = (repeats.get(key) ?? 0) + 1;
+        repeats.set(key, n);
+        anchor = `${n}\u0002${key}`;
+      }
       anchors.set(anchor, entry.base);
     }
-    let node: Node | undefined;
-    tops.push({
-      entry,
-      base: entry.base,
-      end: entry.end,
-      key,
-      anchor,
-      get node() {
-        return (node ??= root.child(entry.i)!);
-      },
-    });
+    tops.push(new Top(root, entry, key, anchor));
   }
   /** The reusable top-level node that holds [start, end), by binary search. */
   const topAt = (start: number, end: number): Top | undefined => {
