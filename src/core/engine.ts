@@ -9,7 +9,7 @@ import { walk } from './semantic/nodes';
 import { packageLevelNames, type Decl } from './semantic/scopes';
 import type { PackageIndex } from './semantic/package-index';
 import { applySuppression, parseDirectives } from './suppress';
-import { topEntries, type TopEntry } from './top-level';
+import { detach, topEntries, type TopEntry } from './top-level';
 import type { Finding, FileResult, Severity, Span, TextEdit } from './types';
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -482,10 +482,12 @@ function toRaw(ruleId: string, r: Report, severity: Severity): RawFinding {
   return {
     ruleId,
     severity: sev,
-    message: r.message,
+    // Messages quote the code (`${node.text}`): detached, so a cached result does not keep the whole
+    // document of the keystroke that made it alive.
+    message: detach(r.message),
     start: r.node.startIndex,
     end: r.node.endIndex,
-    related: (r.related ?? []).map((x) => ({ start: x.node.startIndex, end: x.node.endIndex, message: x.message })),
+    related: (r.related ?? []).map((x) => ({ start: x.node.startIndex, end: x.node.endIndex, message: detach(x.message) })),
     fixes: r.fixes ?? [],
   };
 }
