@@ -47,7 +47,8 @@ function checkFunction(fn: Node, ctx: RuleContext): void {
       if (held.size === 0 || node.type === 'go_statement' || node.type === 'defer_statement') return;
       if (node.parent?.type === 'communication_case') return;
       for (const op of fileOps) {
-        if (seen.has(op.node.id) || op.inSelect || !within(op.node, node) || op.fn?.id !== fn.id || !op.key) continue;
+        // Position first: it is a plain property; the others ask tree-sitter.
+        if (!within(op.node, node) || seen.has(op.node.id) || !op.chan || op.inSelect || op.fn?.id !== fn.id || !op.key) continue;
         if ((op.send && drainedFirst(op, fn)) || assignedFirst(op, fn)) continue;
         for (const h of held.values()) {
           const other = counterpart(op, h, fileOps);
@@ -71,59 +72,89 @@ function checkFunction(fn: Node, ctx: RuleContext): void {
 }
 
 /**
- * A send, receive or range over a channel. Only `node`, `chan`, `name` and the flags are computed for
- * every operation of the file; the enclosing function, the resolved key (a scope lookup) and, for a
- * range, whether the operand is a channel at all are worked out on first use: most operations are never
- * compared with anything.
+ * A send, receive or range over a channel. Everything but the node is worked out on first use and
+ * remembered: the channel expression and its last name, whether it is a select case, the enclosing
+ * function, the resolved key (a scope lookup) and, for a range, whether the operand is a channel at all.
+ * Most operations of the file are never compared with anything, and the few that are, are compared by
+ * name first.
  */
-interface ChanOp {
-  node: Node;
-  chan: Node;
+class ChanOp {
+  private chanValue?: Node | null;
+  private nameValue?: string | null;
+  private inSelectValue?: boolean;
+  private fnValue?: Node | null;
+  private keyValue?: string | null;
+
+  constructor(
+    readonly node: Node,
+    private readonly ctx: RuleContext,
+  ) {}
+
+  get send(): boolean {
+    return this.node.type === 'send_statement';
+  }
+
+  get isRange(): boolean {
+    return this.node.type === 'range_clause';
+  }
+
+  /** The channel expression, or null when the operation has none to compare. */
+  get chan(): Node | null {
+    if (this.chanValue === undefined) {
+      const n = this.node;
+      const c = n.type === 'send_statement' ? field(n, 'channel') : n.type === 'unary_expression' ? field(n, 'operand') : field(n, 'right');
+      this.chanValue = c && this.nameOf(c) ? c : null;
+    }
+    return this.chanValue;
+  }
+
   /** The channel's last name (`events` of `s.events`): equal keys imply equal names. */
-  name: string;
-  send: boolean;
-  inSelect: boolean;
-  readonly fn: Node | null;
-  readonly key: string | null;
+  get name(): string | null {
+    if (this.nameValue === undefined) this.nameValue = (this.chan && this.nameOf(this.chan)) ?? null;
+    return this.nameValue;
+  }
+
+  get inSelect(): boolean {
+    if (this.inSelectValue === undefined) {
+      const n = this.node;
+      this.inSelectValue = n.type === 'send_statement' ? n.parent?.type === 'communication_case' : n.type === 'unary_expression' ? isSelectCase(n) : false;
+    }
+    return this.inSelectValue;
+  }
+
+  get fn(): Node | null {
+    if (this.fnValue === undefined) this.fnValue = enclosingFunction(this.node);
+    return this.fnValue;
+  }
+
+  get key(): string | null {
+    if (this.keyValue === undefined) {
+      const chan = this.chan;
+      this.keyValue = !chan || (this.isRange && this.ctx.sem.typeOf(chan)?.k !== 'chan') ? null : chanKey(chan, this.ctx);
+    }
+    return this.keyValue;
+  }
+
+  /** The operation's text mentions name (a cheap test before asking for the channel's name). */
+  mentions(name: string): boolean {
+    return this.node.text.includes(name);
+  }
+
+  private nameOf(chan: Node): string | undefined {
+    return chan.type === 'selector_expression' ? field(chan, 'field')?.text : chan.type === 'identifier' ? chan.text : undefined;
+  }
 }
 
 function within(n: Node, outer: Node): boolean {
   return outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
 }
 
-/** Every send, receive and range over a channel in the file, keyed by the channel's name. */
+/** Every send, receive and range over a channel in the file, in file order. */
 function channelOps(ctx: RuleContext): ChanOp[] {
-  const out: ChanOp[] = [];
-  const add = (node: Node, chan: Node | null, send: boolean, inSelect: boolean, isRange = false) => {
-    if (!chan) return;
-    const name = chan.type === 'selector_expression' ? field(chan, 'field')?.text : chan.type === 'identifier' ? chan.text : undefined;
-    if (!name) return;
-    let fn: Node | null | undefined;
-    let key: string | null | undefined;
-    out.push({
-      node,
-      chan,
-      name,
-      send,
-      inSelect,
-      get fn() {
-        return fn === undefined ? (fn = enclosingFunction(node)) : fn;
-      },
-      get key() {
-        if (key === undefined) key = isRange && ctx.sem.typeOf(chan)?.k !== 'chan' ? null : chanKey(chan, ctx);
-        return key;
-      },
-    });
-  };
   // In file order (the first counterpart found is the one named), as a pre-order walk would give.
   const nodes = [...ctx.sem.facts('sends'), ...ctx.sem.facts('receives'), ...ctx.sem.facts('ranges')];
   nodes.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
-  for (const n of nodes) {
-    if (n.type === 'send_statement') add(n, field(n, 'channel'), true, n.parent?.type === 'communication_case');
-    else if (n.type === 'unary_expression') add(n, field(n, 'operand'), false, isSelectCase(n));
-    else if (n.type === 'range_clause') add(n, field(n, 'right'), false, false, true);
-  }
-  return out;
+  return nodes.map((n) => new ChanOp(n, ctx));
 }
 
 function chanKey(chan: Node, ctx: RuleContext): string | null {
@@ -157,7 +188,7 @@ function counterpart(op: ChanOp, h: Held, ops: ChanOp[]): { op: ChanOp; lock: No
   const name = lockName(h.recv);
   if (!name) return null;
   for (const o of ops) {
-    if (o.send === op.send || o.name !== op.name || o.key !== op.key || !o.fn || o.fn.id === op.fn?.id) continue;
+    if (o.send === op.send || !o.mentions(op.name!) || !o.chan || o.name !== op.name || o.key !== op.key || !o.fn || o.fn.id === op.fn?.id) continue;
     const body = field(o.fn, 'body');
     if (!body) continue;
     let lock: Node | null = null;
@@ -194,7 +225,7 @@ function drainedFirst(op: ChanOp, fn: Node): boolean {
     if (found || n.startIndex >= op.node.startIndex) return false;
     if (n.type === 'select_statement' && n.namedChildren.some((c) => c?.type === 'default_case')) {
       walk(n, (m) => {
-        if (m.type === 'unary_expression' && m.child(0)?.type === '<-' && field(m, 'operand')?.text === op.chan.text) found = true;
+        if (m.type === 'unary_expression' && m.child(0)?.type === '<-' && field(m, 'operand')?.text === op.chan!.text) found = true;
         return !found;
       });
     }
@@ -209,7 +240,7 @@ function assignedFirst(op: ChanOp, fn: Node): boolean {
   walk(fn, (n) => {
     if (found || n.startIndex >= op.node.startIndex) return false;
     if (n.type === 'assignment_statement' || n.type === 'short_var_declaration') {
-      for (const l of field(n, 'left')?.namedChildren ?? []) if (l?.text === op.chan.text) found = true;
+      for (const l of field(n, 'left')?.namedChildren ?? []) if (l?.text === op.chan!.text) found = true;
     }
     return !found;
   });
