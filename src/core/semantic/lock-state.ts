@@ -105,6 +105,7 @@ export function eachNodeOutsideLiterals(node: Node, visit: (n: Node) => void): v
  */
 function releasedElsewhere(body: Node): Set<string> {
   const out = new Set<string>();
+  if (!body.text.includes('Unlock')) return out;
   walk(body, (n) => {
     if (n.type === 'selector_expression' && /^R?Unlock$/.test(field(n, 'field')?.text ?? '')) {
       const recv = field(n, 'operand')?.text;
@@ -126,6 +127,8 @@ function releasedElsewhere(body: Node): Set<string> {
 }
 
 function isUnstructured(body: Node): boolean {
+  // goto and labelled break/continue are spelled out in the text: without them, no walk.
+  if (!/\bgoto\b|\b(?:break|continue)[ \t]+[A-Za-z_]/.test(body.text)) return false;
   let found = false;
   walk(body, (n) => {
     if (found || n.type === 'func_literal') return false;
