@@ -426,8 +426,13 @@ function visitSubtree(
     }
     const list = byType.get(node.type);
     if (!list) continue;
+    let callee: string | null | undefined;
     for (const d of list) {
       if (failed.has(d.rule.id)) continue;
+      if (d.rule.callees && node.type === 'call_expression') {
+        if (callee === undefined) callee = calleeName(node);
+        if (callee !== null && !d.rule.callees.includes(callee)) continue;
+      }
       const t0 = now();
       try {
         d.visit(node, d.ctx);
@@ -445,6 +450,14 @@ function visitSubtree(
       }
     }
   }
+}
+
+/** The last name of a call's callee (`f`, `Wait` of `x.c.Wait`), or null when it has none to give. */
+function calleeName(call: Node): string | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return fn.text;
+  if (fn?.type === 'selector_expression') return fn.childForFieldName('field')?.text ?? null;
+  return null;
 }
 
 /** The node of type with exactly this range (the smallest node spanning it, or an ancestor of that). */

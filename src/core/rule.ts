@@ -46,6 +46,13 @@ export interface RuleDefinition {
   /** A finer cheap check on the whole file; the rule is skipped when it returns false. */
   readonly applies?: (ctx: RuleContext) => boolean;
   readonly visit: Readonly<Record<string, Visitor>>;
+  /**
+   * For a rule that visits call_expression looking for certain callees only: their last names (`close`,
+   * `Wait` of `c.Wait()`, `After` of `time.After`). The engine reads each call's callee once and skips
+   * the visitor for other names; a callee it cannot name (`(f)(x)`, `f()()`, a literal) is always
+   * visited. The rule still checks the callee itself.
+   */
+  readonly callees?: readonly string[];
 }
 
 export const defineRule = (rule: RuleDefinition): RuleDefinition => rule;

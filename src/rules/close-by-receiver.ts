@@ -14,6 +14,7 @@ import type { GoType } from '../core/semantic/types';
  */
 export default defineRule({
   id: 'close-by-receiver',
+  callees: ['close'],
   visit: {
     call_expression(call, ctx) {
       const ch = closeArg(call, ctx.sem);

@@ -13,6 +13,7 @@ import { callArgs, field, FUNCTION_TYPES, selectorCall, statementsOf, unparen, w
 export default defineRule({
   id: 'cond-wait-without-loop',
   requiresImport: ['sync'],
+  callees: ['Wait'],
   visit: {
     call_expression(call, ctx) {
       const sc = selectorCall(call);

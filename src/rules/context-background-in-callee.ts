@@ -16,6 +16,7 @@ export default defineRule({
   id: 'context-background-in-callee',
   requiresImport: [PKG.context],
   applies: (ctx) => !ctx.file.isTest && derivedRead(ctx.sem.index, 'hasCtxCallers', (idx) => idx.ctxCallers.size > 0),
+  callees: ['Background', 'TODO'],
   visit: {
     call_expression(call, ctx) {
       const root = rootContextCall(call, ctx.sem);

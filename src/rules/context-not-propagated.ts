@@ -16,6 +16,7 @@ export default defineRule({
   requiresImport: [PKG.context],
   // Tests own their contexts (and usetesting's t.Context() advice is another rule's business).
   applies: (ctx) => !ctx.file.isTest,
+  callees: ['Background', 'TODO'],
   visit: {
     call_expression(call, ctx) {
       const root = rootContextCall(call, ctx.sem);

@@ -14,6 +14,7 @@ import { enclosingFunction, enclosingLoop, field, namedChildren, walk, within } 
  */
 export default defineRule({
   id: 'double-close',
+  callees: ['close'],
   visit: {
     call_expression(call, ctx) {
       const ch = closeArg(call, ctx.sem);

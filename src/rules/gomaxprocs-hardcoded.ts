@@ -16,6 +16,7 @@ export default defineRule({
   id: 'gomaxprocs-hardcoded',
   requiresImport: [PKG.runtime],
   applies: (ctx) => !ctx.file.isTest,
+  callees: ['GOMAXPROCS'],
   visit: {
     call_expression(call, ctx) {
       if (ctx.sem.packageCall(call, PKG.runtime) !== 'GOMAXPROCS') return;

@@ -13,6 +13,7 @@ import { enclosingFunction, field, FUNCTION_TYPES, namedChildren, unparen, walk,
  */
 export default defineRule({
   id: 'multiple-senders-close',
+  callees: ['close'],
   visit: {
     call_expression(call, ctx) {
       const arg = closeArg(call, ctx.sem);

@@ -14,6 +14,7 @@ const BASIC = new Set(['bool', 'string', 'int', 'int8', 'int16', 'int32', 'int64
 export default defineRule({
   id: 'sync-pool-non-pointer',
   requiresImport: [PKG.sync],
+  callees: ['Put'],
   visit: {
     call_expression(call, ctx) {
       const sc = selectorCall(call);

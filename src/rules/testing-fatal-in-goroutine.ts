@@ -19,6 +19,7 @@ const TWIN: Record<string, string> = { Fatal: 'Error', Fatalf: 'Errorf', FailNow
 export default defineRule({
   id: 'testing-fatal-in-goroutine',
   requiresImport: [PKG.testing],
+  callees: [...GOEXIT],
   visit: {
     call_expression(call, ctx) {
       const sc = selectorCall(call);

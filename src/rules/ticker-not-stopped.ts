@@ -16,6 +16,7 @@ export default defineRule({
   id: 'ticker-not-stopped',
   requiresImport: [PKG.time],
   applies: (ctx) => !ctx.file.isTest,
+  callees: ['NewTicker'],
   visit: {
     call_expression(call, ctx) {
       if (ctx.sem.packageCall(call, PKG.time) !== 'NewTicker') return;

@@ -16,6 +16,7 @@ import { enclosingLoop, FUNCTION_TYPES, field, namedChildren, statementsOf, unpa
 export default defineRule({
   id: 'time-after-in-loop',
   requiresImport: [PKG.time],
+  callees: ['After', 'Tick'],
   visit: {
     call_expression(call, ctx) {
       const name = ctx.sem.packageCall(call, PKG.time);

@@ -18,6 +18,7 @@ import type { Fix } from '../core/types';
 export default defineRule({
   id: 'waitgroup-done-misuse',
   requiresImport: [PKG.sync],
+  callees: ['Done'],
   visit: {
     call_expression(call, ctx) {
       const sc = selectorCall(call);
