@@ -24,16 +24,17 @@ export default defineRule({
 function check(fn: Node, ctx: RuleContext): void {
   const body = field(fn, 'body');
   if (!body || !/\bR?Lock\(\)/.test(body.text) || !body.text.includes('return')) return;
-  const ops = lockOps(body);
-  const deferredUnlocks = deferredUnlockReceivers(body);
+  // Both walks of the body are needed only once a return is reached with a lock held.
+  let ops: Map<string, Op[]> | undefined;
+  let deferredUnlocks: Set<string> | undefined;
   walkLocks(body, ctx.sem, {
     onNode(node, held) {
       if (node.type !== 'return_statement') return;
       for (const h of held.values()) {
         if (h.deferred) continue;
-        const mine = ops.get(h.recv) ?? [];
+        const mine = (ops ??= lockOps(body)).get(h.recv) ?? [];
         if (mine[0] && mine[0].method !== h.method) continue; // first op is an unlock: the caller's lock
-        if (deferredUnlocks.has(h.recv)) continue; // a deferred unlock covers returns, re-locks in between or not
+        if ((deferredUnlocks ??= deferredUnlockReceivers(body)).has(h.recv)) continue; // a deferred unlock covers returns, re-locks in between or not
         const unlock = UNLOCK_OF[h.method]!;
         // The unlock must follow, in the lock's own statement list, the statement that contains the
         // return: then the normal path runs it and this return skips it. An unlock in a sibling branch
