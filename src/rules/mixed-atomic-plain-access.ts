@@ -41,6 +41,8 @@ function checkFunction(decl: Node, ctx: RuleContext): void {
   const body = field(decl, 'body');
   if (!body) return;
   const t = targetsOf(ctx.sem.index);
+  // Every access judged names a target variable or field: a text check before walking the body.
+  if (!targetPattern(t).test(body.text)) return;
   const groups = new Map<number, Access[]>();
   walk(body, (n) => {
     let a: Access | undefined;
@@ -237,6 +239,21 @@ interface Targets {
 }
 
 const memo = new WeakMap<PackageIndex, Targets>();
+
+const patterns = new WeakMap<Targets, RegExp>();
+
+/** The names of the targets (variables and field names) as words; matches nothing when there are none. */
+function targetPattern(t: Targets): RegExp {
+  let re = patterns.get(t);
+  if (!re) {
+    const names = [...t.vars.keys(), ...t.fieldNames];
+    // A name that is not a plain identifier cannot be searched as a word: then every body is walked.
+    if (names.some((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n))) re = /[^]/;
+    else re = names.length ? new RegExp(`\\b(?:${names.join('|')})\\b`) : /(?!)/;
+    patterns.set(t, re);
+  }
+  return re;
+}
 
 function targetsOf(idx: PackageIndex): Targets {
   // One derived read: users depend on the targets, not on every table they were computed from.
