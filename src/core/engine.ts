@@ -1,10 +1,11 @@
-import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
+import type { Language, Node, Query, Tree } from 'web-tree-sitter';
 import type { Config } from './config';
 import { LineMap } from './position';
 import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from './rule';
 import { FileSemantics } from './semantic/file';
 import { factFingerprint, runFactQueries, type FileFactKind } from './semantic/file-facts';
 import { readValue } from './semantic/index-reads';
+import { compiledQuery } from './semantic/queries';
 import { walk } from './semantic/nodes';
 import { packageLevelNames, type Decl } from './semantic/scopes';
 import type { PackageIndex } from './semantic/package-index';
@@ -392,17 +393,9 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
  * One query per set of visited node types, compiled once: tree-sitter matches the node types inside
  * WASM, so only the nodes some rule visits (and comments) are materialised in JavaScript.
  */
-const queries = new Map<string, Query>();
-
 function visitQuery(language: Language, types: string[]): Query {
-  const key = [...types].sort().join(' ');
-  let q = queries.get(key);
-  if (!q) {
-    const alts = types.filter((t) => /^[a-z_]+$/.test(t) && t !== 'comment').map((t) => `(${t})`);
-    q = new Query(language, `${alts.length ? `[${alts.join(' ')}] @node\n` : ''}(comment) @comment`);
-    queries.set(key, q);
-  }
-  return q;
+  const alts = [...types].sort().filter((t) => /^[a-z_]+$/.test(t) && t !== 'comment').map((t) => `(${t})`);
+  return compiledQuery(language, `${alts.length ? `[${alts.join(' ')}] @node\n` : ''}(comment) @comment`);
 }
 
 function visitSubtree(

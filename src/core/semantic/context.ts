@@ -1,8 +1,9 @@
-import { Query, type Node } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { FileSemantics } from './file';
 import { PKG, type Imports } from './imports';
 import { field, FUNCTION_TYPES, namedChildren, walk } from './nodes';
 import type { Decl, Scopes } from './scopes';
+import { queryFor } from './queries';
 import { isNamed, parseType } from './types';
 
 /**
@@ -231,7 +232,7 @@ export function callsWithContext(decl: Node, view: ScopeView, out: Map<string, s
     recvType = receiverTypeName(recv ? field(recv, 'type') : null);
   }
   // Every call of the body (literals included), matched in WASM rather than by walking every node.
-  for (const { node: n } of callQuery(body).captures(body)) {
+  for (const { node: n } of queryFor(body, CALLS).captures(body)) {
     const fn = field(n, 'function');
     let key: string | undefined;
     if (fn?.type === 'identifier') {
@@ -257,11 +258,5 @@ export function callsWithContext(decl: Node, view: ScopeView, out: Map<string, s
   }
 }
 
-const callQueries = new WeakMap<object, Query>();
-
-function callQuery(node: Node): Query {
-  const lang = node.tree.language;
-  let q = callQueries.get(lang);
-  if (!q) callQueries.set(lang, (q = new Query(lang, '(call_expression function: [(identifier) (selector_expression)]) @call')));
-  return q;
-}
+/** Every call whose callee is a name or a selector. */
+const CALLS = '(call_expression function: [(identifier) (selector_expression)]) @call';

@@ -1,4 +1,5 @@
-import { Query, type Node } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
+import { queryFor } from './queries';
 
 /**
  * File-wide facts: the nodes of one kind anywhere in the file (every close call, every send), which
@@ -31,21 +32,17 @@ export const FILE_FACT_QUERIES = {
 
 export type FileFactKind = keyof typeof FILE_FACT_QUERIES;
 
-const compiled = new WeakMap<object, Query>();
+/** All kinds in one query, each capture named by its kind. */
+const ALL_FACTS = Object.entries(FILE_FACT_QUERIES)
+  .map(([kind, pattern]) => pattern.replace(/@n\b/g, `@${kind}`))
+  .join('\n');
 
 /**
  * All kinds at once: one query (one traversal of the tree inside WASM) per analysed file, whichever
  * kind is asked for first; the captures are sorted into kinds by name.
  */
 export function runFactQueries(root: Node): Map<FileFactKind, Node[]> {
-  const lang = root.tree.language;
-  let q = compiled.get(lang);
-  if (!q) {
-    const source = Object.entries(FILE_FACT_QUERIES)
-      .map(([kind, pattern]) => pattern.replace(/@n\b/g, `@${kind}`))
-      .join('\n');
-    compiled.set(lang, (q = new Query(lang, source)));
-  }
+  const q = queryFor(root, ALL_FACTS);
   const out = new Map<FileFactKind, Node[]>(Object.keys(FILE_FACT_QUERIES).map((k) => [k as FileFactKind, []]));
   const seen = new Set<string>();
   for (const c of q.captures(root)) {

@@ -1,8 +1,9 @@
-import { Query, type Node } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import { collectImports, type Imports } from './imports';
 import { field, namedChildren, selectorCall, unparen, walk } from './nodes';
 import { callsWithContext } from './context';
 import { derivedRead } from './index-reads';
+import { queryFor } from './queries';
 import { Scopes } from './scopes';
 import { parseType, resultTypes, structFields, type GoType, type StructField } from './types';
 
@@ -204,7 +205,7 @@ function funcInfo(decl: Node, name: string, imports: Imports): FuncInfo {
     // statements after an Add. One query matched in WASM instead of a walk over every node of the body
     // (test helpers with a `t` parameter are most functions of a test file).
     let skipUntil = -1;
-    for (const { name, node } of paramCallQuery(body).captures(body)) {
+    for (const { name, node } of queryFor(body, PARAM_CALLS).captures(body)) {
       if (node.startIndex < skipUntil) continue;
       if (name === 'lit') skipUntil = node.endIndex;
       else if (name === 'go') {
@@ -219,17 +220,8 @@ function funcInfo(decl: Node, name: string, imports: Imports): FuncInfo {
   return { name, params, results: resultTypes(field(decl, 'result'), imports) };
 }
 
-const paramCallQueries = new WeakMap<object, Query>();
-
-function paramCallQuery(node: Node): Query {
-  const lang = node.tree.language;
-  let q = paramCallQueries.get(lang);
-  if (!q) {
-    q = new Query(lang, '(func_literal) @lit (go_statement) @go (call_expression function: (selector_expression operand: (identifier))) @call');
-    paramCallQueries.set(lang, q);
-  }
-  return q;
-}
+/** Function literals, go statements and method calls on a plain name, for the parameter facts of funcInfo. */
+const PARAM_CALLS = '(func_literal) @lit (go_statement) @go (call_expression function: (selector_expression operand: (identifier))) @call';
 
 /** Merges per-file indexes of one package (first declaration wins on duplicates). */
 export function mergeIndexes(parts: PackageIndex[]): PackageIndex {
