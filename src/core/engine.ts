@@ -181,18 +181,16 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   const fingerprint = (kind: FileFactKind): string => {
     let fp = fingerprints.get(kind);
     if (fp === undefined) {
-      if (!cache) fp = factFingerprint(sem.facts(kind));
-      else {
-        const parts: string[] = [];
-        for (const t of tops) {
-          // Declarations without such facts add nothing: a new one (a half-typed line) leaves the kind as it was.
-          const part = factsOf(t).fp.get(kind)!;
-          if (part) parts.push(part);
-        }
-        const prev = cache.parts.get(kind);
-        fp = prev && prev.parts.length === parts.length && prev.parts.every((p, i) => p === parts[i]) ? prev.fp : parts.join('\u0003');
-        cache.parts.set(kind, { parts, fp });
+      // Only the editor asks (dependencies are recorded only where there is a cache).
+      const parts: string[] = [];
+      for (const t of tops) {
+        // Declarations without such facts add nothing: a new one (a half-typed line) leaves the kind as it was.
+        const part = factsOf(t).fp.get(kind)!;
+        if (part) parts.push(part);
       }
+      const prev = cache!.parts.get(kind);
+      fp = prev && prev.parts.length === parts.length && prev.parts.every((p, i) => p === parts[i]) ? prev.fp : parts.join('\u0003');
+      cache!.parts.set(kind, { parts, fp });
       fingerprints.set(kind, fp);
     }
     return fp;

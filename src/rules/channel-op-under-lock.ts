@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../core/rule';
 import { lockCall } from '../core/semantic/locks';
 import { walkLocks, type Held } from '../core/semantic/lock-state';
-import { enclosingFunction, field, FUNCTION_TYPES, walk } from '../core/semantic/nodes';
+import { enclosingFunction, field, walk } from '../core/semantic/nodes';
 
 /**
  * A blocking channel send or receive made while holding a mutex, when the other side of that channel
