@@ -9,7 +9,7 @@ import { effectiveGoVersion, goModVersion } from './go-version';
 import { GoParser, loadGo } from './parser';
 import type { RuleDefinition } from './rule';
 import { collectImports } from './semantic/imports';
-import { indexDecl, indexFile, mergeIndexes, packageNameOf, type PackageIndex } from './semantic/package-index';
+import { indexDecl, indexFile, indexText, mergeIndexes, packageNameOf, type PackageIndex } from './semantic/package-index';
 import { TopLevel, type TopEntry } from './top-level';
 import type { FileResult, Severity, SourceInput } from './types';
 
@@ -106,6 +106,11 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
       // Editor path caches, both bounded by the document: each analysis keeps only what it used.
       let declIndexes = new Map<string, PackageIndex>();
       let declImportsKey = '';
+      // The merged index of the previous analysis and the parts it was merged from: a keystroke that
+      // leaves every part's content as it was (typing in a function body) keeps the same index object,
+      // which tells the engine that no index entry can have changed (see DeclCache.index).
+      let prevParts: PackageIndex[] = [];
+      let prevIndex: PackageIndex | undefined;
       const decls = new DeclCache();
       const topLevel = new TopLevel();
       return {
@@ -126,16 +131,31 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
           if (importsKey !== declImportsKey) declIndexes = new Map();
           declImportsKey = importsKey;
           const tops = topLevel.update(root, doc.text, doc.takeChanges());
-          const next = new Map<string, PackageIndex>();
+          const parts: PackageIndex[] = [];
           for (const t of tops) {
             if (!DECLS.has(t.type)) continue;
             // A declaration with syntax errors has no key: indexed afresh (it is the one being typed).
-            const index = (t.key && (declIndexes.get(t.key) ?? next.get(t.key))) || indexDecl(root.child(t.i)!, imports);
-            next.set(t.key || `\u0004${t.i}`, index);
+            let index = t.key ? declIndexes.get(t.key) : undefined;
+            if (!index) {
+              index = indexDecl(root.child(t.i)!, imports);
+              if (t.key) declIndexes.set(t.key, index);
+            }
+            parts.push(index);
           }
-          declIndexes = next;
-          const siblings = (req.siblings ?? []).filter((s) => s.path !== path).map(siblingIndex);
-          const index = mergeIndexes([...next.values(), ...siblings.map((e) => e.index)]);
+          // Kept across keystrokes and swept once it holds 64 stale entries: rebuilding
+          // a map of every declaration per keystroke was garbage the editor paid for in GC pauses.
+          if (declIndexes.size > parts.length + 64) {
+            const live = new Set(tops.map((t) => t.key));
+            for (const k of declIndexes.keys()) if (!live.has(k)) declIndexes.delete(k);
+          }
+          for (const s of req.siblings ?? []) if (s.path !== path) parts.push(siblingIndex(s).index);
+          const same =
+            prevIndex !== undefined &&
+            parts.length === prevParts.length &&
+            parts.every((p, i) => p === prevParts[i] || indexText(p) === indexText(prevParts[i]!));
+          const index = same ? prevIndex! : mergeIndexes(parts);
+          prevParts = parts;
+          prevIndex = index;
           index.packageName = packageNameOf(root);
           // Everything outside a declaration that its findings may depend on, but the package index and
           // file-wide facts: the engine records which index entries and facts each declaration read and

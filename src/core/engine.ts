@@ -3,7 +3,7 @@ import type { Config } from './config';
 import { LineMap } from './position';
 import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from './rule';
 import { FileSemantics } from './semantic/file';
-import { factFingerprint, runFactQueries, type FileFactKind } from './semantic/file-facts';
+import { FILE_FACT_QUERIES, factFingerprint, runFactQueries, type FileFactKind } from './semantic/file-facts';
 import { readValue } from './semantic/index-reads';
 import { compiledQuery } from './semantic/queries';
 import { walk } from './semantic/nodes';
@@ -54,7 +54,8 @@ interface RawFinding {
   message: string;
   start: number;
   end: number;
-  related: { start: number; end: number; message: string; anchor?: string }[];
+  /** anchor/occ: in a cached result, a location in another declaration: its key and occurrence. */
+  related: { start: number; end: number; message: string; anchor?: string; occ?: number }[];
   fixes: { title: string; safety: 'safe' | 'unsafe'; edits: TextEdit[] }[];
 }
 
@@ -72,11 +73,31 @@ export class DeclCache {
   values = new Map<string, string>();
   /** Per fact kind: the declarations' parts and the fingerprint they made at the previous analysis. */
   parts = new Map<FileFactKind, { parts: string[]; fp: string }>();
+  /** The previous analysis: its declaration keys in order ('' for one with syntax errors) and index. */
+  keys: string[] = [];
+  index?: PackageIndex;
+  /** Package-level names declared by the previous analysis's declarations without a key, by position. */
+  keylessNames = new Map<number, string[]>();
+  /** Their file-wide facts, where they were worked out. */
+  keylessFacts = new Map<number, TopFacts>();
+
+  /**
+   * The maps above are kept across analyses and updated in place (a keystroke used to rebuild each of
+   * them with an entry per declaration, garbage that surfaced as GC pauses); they are swept once they
+   * hold 64 entries more than the file has declarations, so they stay bounded by the document.
+   */
+  sweep(live: readonly string[]): void {
+    const limit = live.length + 64;
+    if (this.entries.size <= limit && this.facts.size <= limit && this.names.size <= limit && this.values.size <= 4 * limit) return;
+    const keep = new Set(live);
+    for (const m of [this.entries, this.facts, this.names]) for (const k of m.keys()) if (!keep.has(k)) m.delete(k);
+    // Values only make comparisons pointer checks; the stale ones go with the stale keys.
+    this.values.clear();
+  }
 }
 
 /**
- * A child of the root in one analysis: its cache key, its anchor for related locations in other
- * declarations (see analyzeTree), and its node, asked of tree-sitter only when needed.
+ * A child of the root in one analysis: its cache key and its node, asked of tree-sitter only when needed.
  */
 class Top {
   private nodeValue?: Node;
@@ -85,7 +106,6 @@ class Top {
     private readonly root: Node,
     readonly entry: TopEntry,
     readonly key: string,
-    readonly anchor: string,
   ) {}
 
   get base(): number {
@@ -154,7 +174,6 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     cache.context = opts.context ?? '';
     cache.entries.clear();
   }
-  const used = new Map<string, DeclResult>();
   const raw: RawFinding[] = [];
   const errors: [number, number][] = [];
   const comments: { start: number; end: number; text: string }[] = [];
@@ -162,10 +181,10 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   // Each declaration's facts come from the cache while its text is unchanged: a keystroke queries only
   // the declaration it changed. Nodes found by this analysis's queries are used as they are; the others
   // are looked up by position, and only for the kind a rule asks for.
-  const usedFacts = new Map<string, TopFacts>();
   const queried = new Map<Top, Map<FileFactKind, Node[]>>();
+  const keylessFacts = new Map<Top, TopFacts>();
   const factsOf = (t: Top): TopFacts => {
-    let per = t.key ? (cache!.facts.get(t.key) ?? usedFacts.get(t.key)) : undefined;
+    let per = t.key ? cache!.facts.get(t.key) : undefined;
     if (!per) {
       const found = runFactQueries(t.node);
       queried.set(t, found);
@@ -175,11 +194,14 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
         per.at.set(kind, nodes.map((n) => [n.startIndex - t.base, n.endIndex - t.base, n.type]));
       }
     }
-    if (t.key) usedFacts.set(t.key, per);
+    if (t.key) cache!.facts.set(t.key, per);
+    else keylessFacts.set(t, per);
     return per;
   };
   const fingerprint = (kind: FileFactKind): string => {
     let fp = fingerprints.get(kind);
+    // No declaration with such facts changed: the parts, and so the fingerprint, are as they were.
+    if (fp === undefined && !suspectKinds.has(kind)) fp = cache!.parts.get(kind)?.fp;
     if (fp === undefined) {
       // Only the editor asks (dependencies are recorded only where there is a cache).
       const parts: string[] = [];
@@ -217,23 +239,23 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   // declaration is still there unchanged, wherever it moved.
   const entries = opts.tops ?? topEntries(root, file.text, !!cache);
   const tops: Top[] = [];
-  const anchors = new Map<string, number>();
-  const repeats = new Map<string, number>();
-  for (const entry of entries) {
-    const key = cache ? entry.key : '';
-    let anchor = '';
-    if (key) {
-      // The first declaration with a text is anchored by the text itself; later copies by their number.
-      if (!anchors.has(key)) anchor = key;
-      else {
-        const n = (repeats.get(key) ?? 0) + 1;
-        repeats.set(key, n);
-        anchor = `${n}\u0002${key}`;
+  for (const entry of entries) tops.push(new Top(root, entry, cache ? entry.key : ''));
+  // Where each key's declarations start, in order: a related location is anchored by the key and which
+  // occurrence of that text it is. Built only when a result has such a location (keys are whole
+  // declaration texts: no new strings are made from them here).
+  let anchors: Map<string, number[]> | undefined;
+  const anchorBases = (key: string): number[] | undefined => {
+    if (!anchors) {
+      anchors = new Map();
+      for (const t of tops) {
+        if (!t.key) continue;
+        const list = anchors.get(t.key);
+        if (list) list.push(t.base);
+        else anchors.set(t.key, [t.base]);
       }
-      anchors.set(anchor, entry.base);
     }
-    tops.push(new Top(root, entry, key, anchor));
-  }
+    return anchors.get(key);
+  };
   /** The reusable top-level node that holds [start, end), by binary search. */
   const topAt = (start: number, end: number): Top | undefined => {
     let lo = 0;
@@ -251,6 +273,8 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   // Index entries read while the rules were set up (applies) count for every declaration.
   const fileReads = [...sem.indexReads];
   const indexValues = new Map<string, string>();
+  let readMemo = indexReadMemo.get(index);
+  if (!readMemo) indexReadMemo.set(index, (readMemo = new Map()));
   const depValue = (dep: string): string => {
     if (!dep.startsWith('\u0001')) return fingerprint(dep as FileFactKind);
     let v = indexValues.get(dep);
@@ -258,30 +282,41 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
       const read = dep.slice(1);
       if (read.startsWith('\u0002')) v = declText(read.slice(1));
       else {
-        const [table, key] = read.split('\0') as [string, string];
-        v = readValue(index, table, key);
+        // An index entry's value depends on the index alone: kept with the index object, which the
+        // editor keeps while no declaration's index changes.
+        v = readMemo!.get(read);
+        if (v === undefined) {
+          const [table, key] = read.split('\0') as [string, string];
+          v = readValue(index, table, key);
+          readMemo!.set(read, v);
+        }
       }
       if (cache) {
         const prev = cache.values.get(dep);
         if (prev === v) v = prev;
-        values.set(dep, v);
+        else cache.values.set(dep, v);
       }
       indexValues.set(dep, v);
     }
     return v;
   };
-  const values = new Map<string, string>();
+  const namesOf = (t: Top): string[] => {
+    let names = t.key ? cache?.names.get(t.key) : undefined;
+    if (!names) {
+      names = packageLevelNames(t.node, root);
+      if (t.key) cache!.names.set(t.key, names);
+    }
+    return names;
+  };
   // Package-level name → the top-level nodes that declare it, from each declaration's names (kept in
   // the cache by key): the scope of the file and what a resolved name depends on, without reading every
   // declaration on every keystroke.
   let declaring: Map<string, Top[]> | undefined;
-  const usedNames = new Map<string, string[]>();
   const declaringTops = (name: string): Top[] => {
     if (!declaring) {
       declaring = new Map();
       for (const t of tops) {
-        const names = (t.key && (cache?.names.get(t.key) ?? usedNames.get(t.key))) || packageLevelNames(t.node, root);
-        if (t.key) usedNames.set(t.key, names);
+        const names = namesOf(t);
         for (const n of names) {
           const list = declaring.get(n) ?? [];
           list.push(t);
@@ -305,15 +340,65 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     });
   }
 
+  // What may have changed since the previous analysis, worked out from the declarations that changed
+  // instead of re-computing every dependency of every cached result (each of which was valid then).
+  // The declarations outside the changed stretch (the longest common prefix and suffix of the two key
+  // lists) are the same, in the same order; a dependency of theirs can only have changed through the
+  // stretch: a fact kind of which a changed declaration (old or new) has facts, a name one of them
+  // declares, or any index entry when the index is not the same object. Only those are re-computed.
+  const prevKeys = cache?.keys ?? [];
+  let prefix = 0;
+  let suffix = 0;
+  const wholeIndex = !cache || cache.index !== index;
+  const suspectKinds = new Set<string>();
+  const suspectNames = new Set<string>();
+  let allNames = false;
+  if (cache) {
+    const n = Math.min(tops.length, prevKeys.length);
+    while (prefix < n && tops[prefix]!.key && tops[prefix]!.key === prevKeys[prefix]) prefix++;
+    while (suffix < n - prefix && tops[tops.length - 1 - suffix]!.key && tops[tops.length - 1 - suffix]!.key === prevKeys[prevKeys.length - 1 - suffix]) suffix++;
+    // A kind's fingerprint is its non-empty parts in order: unchanged when the stretch's old and new
+    // declarations have the same non-empty parts (typing in a function leaves its closes as they were).
+    const oldParts: (TopFacts | undefined)[] = [];
+    const newParts: TopFacts[] = [];
+    const suspectNamesOf = (names: string[] | undefined) => {
+      if (!names) allNames = true;
+      else for (const name of names) suspectNames.add(name);
+    };
+    for (let i = prefix; i < prevKeys.length - suffix; i++) {
+      const key = prevKeys[i]!;
+      oldParts.push(key ? cache.facts.get(key) : cache.keylessFacts.get(i));
+      suspectNamesOf(key ? cache.names.get(key) : cache.keylessNames.get(i));
+    }
+    for (let i = prefix; i < tops.length - suffix; i++) {
+      newParts.push(factsOf(tops[i]!));
+      suspectNamesOf(namesOf(tops[i]!));
+    }
+    const nonEmpty = (list: (TopFacts | undefined)[], kind: FileFactKind) => list.map((per) => per?.fp.get(kind)).filter((p) => p !== '');
+    for (const kind of Object.keys(FILE_FACT_QUERIES) as FileFactKind[]) {
+      const before = nonEmpty(oldParts, kind);
+      const after = nonEmpty(newParts, kind);
+      if (before.length !== after.length || before.some((p, i) => p === undefined || p !== after[i])) suspectKinds.add(kind);
+    }
+  }
+  const suspect = (dep: string): boolean => {
+    if (!dep.startsWith('\u0001')) return suspectKinds.has(dep);
+    if (dep.startsWith('\u0001\u0002')) return allNames || suspectNames.has(dep.slice(2));
+    return wholeIndex;
+  };
+
   // One top-level node at a time: reuse its cached result, or walk it.
-  for (const t of tops) {
+  for (let at = 0; at < tops.length; at++) {
+    const t = tops[at]!;
     const { base, end, key } = t;
     const reusable = key !== '';
-    let result = reusable ? (cache!.entries.get(key) ?? used.get(key)) : undefined;
+    let result = reusable ? cache!.entries.get(key) : undefined;
     // A result that read file-wide facts (a close elsewhere in the file) or package-index entries holds
-    // only while they are unchanged.
-    if (result && !result.deps.every(([dep, value]) => depValue(dep) === value)) result = undefined;
-    if (result && !result.findings.every((f) => f.related.every((r) => !r.anchor || anchors.has(r.anchor)))) result = undefined;
+    // only while they are unchanged. One outside the changed stretch was valid at the previous analysis:
+    // only its suspect dependencies are re-computed.
+    const stable = at < prefix || at >= tops.length - suffix;
+    if (result && !result.deps.every(([dep, value]) => (stable && !suspect(dep)) || depValue(dep) === value)) result = undefined;
+    if (result && !result.findings.every((f) => f.related.every((r) => !r.anchor || anchorBases(r.anchor)?.[r.occ ?? 0] !== undefined))) result = undefined;
     if (!result) {
       bucket = [];
       sem.consulted.clear();
@@ -336,7 +421,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
             cacheable = false;
             return { ...r, start: r.start - base, end: r.end - base };
           }
-          return { ...r, start: r.start - t.base, end: r.end - t.base, anchor: t.anchor };
+          return { ...r, start: r.start - t.base, end: r.end - t.base, anchor: t.key, occ: anchorBases(t.key)!.indexOf(t.base) };
         });
         return local;
       });
@@ -349,14 +434,13 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
       };
       // While a rule is stopped for this file, results lack its findings: they are not kept (the rule
       // runs again on the next analysis). Results computed before it stopped stay valid.
-      if (cacheable && failed.size === 0) used.set(key, result);
-    } else if (reusable) {
-      used.set(key, result);
+      if (cacheable && failed.size === 0) cache!.entries.set(key, result);
+      else if (reusable) cache!.entries.delete(key);
     }
     for (const f of result.findings) {
       const g = shift({ ...f, related: [] }, base);
-      g.related = f.related.map(({ anchor, ...r }) => {
-        const at = anchor ? anchors.get(anchor)! : base;
+      g.related = f.related.map(({ anchor, occ, ...r }) => {
+        const at = anchor ? anchorBases(anchor)![occ ?? 0]! : base;
         return { ...r, start: r.start + at, end: r.end + at };
       });
       raw.push(g);
@@ -365,11 +449,20 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     for (const c of result.comments) comments.push({ ...c, start: c.start + base, end: c.end + base });
   }
   if (cache) {
-    // Keep only what this text has: the cache never outgrows the file.
-    cache.entries = used;
-    if (usedFacts.size) cache.facts = usedFacts;
-    if (declaring) cache.names = usedNames;
-    cache.values = values;
+    // A kind whose parts may have changed and were not re-computed has no valid fingerprint any more.
+    for (const kind of suspectKinds) if (!fingerprints.has(kind as FileFactKind)) cache.parts.delete(kind as FileFactKind);
+    cache.keys = tops.map((t) => t.key);
+    cache.index = index;
+    cache.keylessNames.clear();
+    cache.keylessFacts.clear();
+    tops.forEach((t, i) => {
+      if (t.key) return;
+      cache.keylessNames.set(i, namesOf(t));
+      const per = keylessFacts.get(t);
+      if (per) cache.keylessFacts.set(i, per);
+    });
+    // The cache never outgrows the file.
+    cache.sweep(cache.keys);
   }
 
   // Half-typed code: a finding that touches a syntax error says more about the parse than the code.
@@ -391,6 +484,9 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
  * One query per set of visited node types, compiled once: tree-sitter matches the node types inside
  * WASM, so only the nodes some rule visits (and comments) are materialised in JavaScript.
  */
+/** Index entries' values as text, per index object (see depValue). */
+const indexReadMemo = new WeakMap<PackageIndex, Map<string, string>>();
+
 function visitQuery(language: Language, types: string[]): Query {
   const alts = [...types].sort().filter((t) => /^[a-z_]+$/.test(t) && t !== 'comment').map((t) => `(${t})`);
   return compiledQuery(language, `${alts.length ? `[${alts.join(' ')}] @node\n` : ''}(comment) @comment`);

@@ -242,6 +242,20 @@ export function mergeIndexes(parts: PackageIndex[]): PackageIndex {
   return out;
 }
 
+/**
+ * One index's content as text (maps as entry lists): equal text, equal index for every reader. Memoised
+ * per index object; the editor compares a re-indexed declaration with its previous version by it.
+ */
+const texts = new WeakMap<PackageIndex, string>();
+export function indexText(idx: PackageIndex): string {
+  let t = texts.get(idx);
+  if (t === undefined) {
+    t = JSON.stringify(idx, (_k, v: unknown) => (v instanceof Map ? [...v] : v));
+    texts.set(idx, t);
+  }
+  return t;
+}
+
 function isTracked(t: GoType): boolean {
   const base = t.k === 'pointer' ? t.elem : t;
   if (base.k !== 'named') return false;
