@@ -2,7 +2,7 @@ import type { Language, Node, Query, Tree } from 'web-tree-sitter';
 import type { Config } from './config';
 import { LineMap } from './position';
 import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from './rule';
-import { FileSemantics } from './semantic/file';
+import { factPasses, FileSemantics } from './semantic/file';
 import { FILE_FACT_QUERIES, factFingerprint, runFactQueries, type FileFactKind } from './semantic/file-facts';
 import { readValue } from './semantic/index-reads';
 import { compiledQuery } from './semantic/queries';
@@ -45,6 +45,40 @@ interface DeclResult {
    * file-wide fact kind (its fingerprint), or a package-index entry (`\u0001table\0key`, its value).
    */
   deps: [string, string][];
+  /** The same, sorted for the per-keystroke check: facts, resolved names, whether the index was read. */
+  reads: { facts: readonly string[]; names: ReadonlySet<string>; index: boolean };
+  /** Whether a finding has a related location in another declaration. */
+  anchored: boolean;
+  /** Its findings as last placed in the file: at which offset, line and column, and the findings. */
+  placed?: { base: number; line: number; character: number; findings: RawFinding[] };
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+function readsOf(deps: [string, string][]): DeclResult['reads'] {
+  const facts: string[] = [];
+  let names: Set<string> | undefined;
+  let index = false;
+  for (const [dep] of deps) {
+    if (!dep.startsWith('\u0001')) facts.push(dep);
+    else if (dep.startsWith('\u0001\u0002')) (names ??= new Set()).add(dep.slice(2));
+    else index = true;
+  }
+  return { facts, names: names ?? NONE, index };
+}
+
+/**
+ * What a declaration's read of file-wide facts depends on: facts inside itself (a range within it)
+ * on nothing outside; facts mentioning a name on those facts; anything else on the whole kind.
+ */
+function factDeps(consulted: Iterable<string>, base: number, end: number): string[] {
+  const out = new Set<string>();
+  for (const c of consulted) {
+    const [kind, from, to] = c.split('\u0006');
+    if (from === undefined) out.add(c);
+    else if (!(Number(from) >= base && Number(to) <= end)) out.add(kind!);
+  }
+  return [...out];
 }
 
 /** A finding as rules report it, by offsets only (spans are computed at the end). */
@@ -126,7 +160,11 @@ interface TopFacts {
   fp: Map<FileFactKind, string>;
   /** [start, end, type] of each fact node, relative to the declaration's start. */
   at: Map<FileFactKind, [number, number, string][]>;
+  /** Per kind: each identifier its facts' text holds → which of them (indexes into at). */
+  names: Map<FileFactKind, Map<string, number[]>>;
 }
+
+const IDENT = /[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/g;
 
 interface Dispatch {
   rule: RuleDefinition;
@@ -184,19 +222,40 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   const queried = new Map<Top, Map<FileFactKind, Node[]>>();
   const keylessFacts = new Map<Top, TopFacts>();
   const factsOf = (t: Top): TopFacts => {
-    let per = t.key ? cache!.facts.get(t.key) : undefined;
+    let per = t.key ? cache!.facts.get(t.key) : keylessFacts.get(t);
     if (!per) {
       const found = runFactQueries(t.node);
       queried.set(t, found);
-      per = { fp: new Map(), at: new Map() };
+      per = { fp: new Map(), at: new Map(), names: new Map() };
       for (const [kind, nodes] of found) {
         per.fp.set(kind, factFingerprint(nodes));
         per.at.set(kind, nodes.map((n) => [n.startIndex - t.base, n.endIndex - t.base, n.type]));
+        const names = new Map<string, number[]>();
+        nodes.forEach((n, i) => {
+          for (const [name] of n.text.matchAll(IDENT)) {
+            const list = names.get(name);
+            if (!list) names.set(name, [i]);
+            else if (list[list.length - 1] !== i) list.push(i);
+          }
+        });
+        per.names.set(kind, names);
       }
     }
     if (t.key) cache!.facts.set(t.key, per);
     else keylessFacts.set(t, per);
     return per;
+  };
+  /** The text of a kind's facts that mention name, in file order (see FactFilter). */
+  const namedFingerprint = (kind: FileFactKind, name: string): string => {
+    const parts: string[] = [];
+    for (const t of tops) {
+      const per = factsOf(t);
+      const which = per.names.get(kind)!.get(name);
+      if (!which) continue;
+      const at = per.at.get(kind)!;
+      for (const i of which) parts.push(file.text.slice(t.base + at[i]![0], t.base + at[i]![1]));
+    }
+    return detach(parts.join('\u0001'));
   };
   const fingerprint = (kind: FileFactKind): string => {
     let fp = fingerprints.get(kind);
@@ -218,15 +277,35 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     return fp;
   };
   if (cache) {
-    sem.useFacts((kind) => {
+    // Filtered by position and text before a node is asked of tree-sitter: most facts of a file are
+    // about other channels, and materialising each (a lookup by position) was most of what a
+    // keystroke in a function with a channel cost.
+    const source = { source: file.text };
+    const materialised = new Map<string, Node | undefined>();
+    sem.useFacts((kind, filter) => {
       const out: Node[] = [];
+      const w = filter.within;
       for (const t of tops) {
+        if (w && (t.end <= w[0] || t.base >= w[1])) continue;
         const per = factsOf(t);
         const fresh = queried.get(t);
-        if (fresh) out.push(...fresh.get(kind)!);
-        else for (const [s, e, type] of per.at.get(kind)!) {
-          const n = nodeAt(root, t.base + s, t.base + e, type);
-          if (n) out.push(n);
+        // Only the facts whose text holds the name, by the declaration's identifier index.
+        const which = filter.mentions ? per.names.get(kind)!.get(filter.mentions) : undefined;
+        if (filter.mentions && !which) continue;
+        if (fresh) {
+          const nodes = fresh.get(kind)!;
+          for (const i of which ?? nodes.keys()) if (factPasses(nodes[i]!.startIndex, nodes[i]!.endIndex, filter, () => nodes[i]!.text, source)) out.push(nodes[i]!);
+        } else {
+          const at = per.at.get(kind)!;
+          for (const i of which ?? at.keys()) {
+            const [s, e, type] = at[i]!;
+            if (!factPasses(t.base + s, t.base + e, filter, () => '', source)) continue;
+            // Once per analysis: several filters (one per channel name) can pass the same fact.
+            const where = `${t.base + s}:${t.base + e}:${type}`;
+            let n = materialised.get(where);
+            if (n === undefined && !materialised.has(where)) materialised.set(where, (n = nodeAt(root, t.base + s, t.base + e, type)));
+            if (n) out.push(n);
+          }
         }
       }
       return out;
@@ -276,7 +355,13 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   let readMemo = indexReadMemo.get(index);
   if (!readMemo) indexReadMemo.set(index, (readMemo = new Map()));
   const depValue = (dep: string): string => {
-    if (!dep.startsWith('\u0001')) return fingerprint(dep as FileFactKind);
+    if (!dep.startsWith('\u0001')) {
+      const named = dep.indexOf('\u0005');
+      if (named < 0) return fingerprint(dep as FileFactKind);
+      let v = indexValues.get(dep);
+      if (v === undefined) indexValues.set(dep, (v = namedFingerprint(dep.slice(0, named) as FileFactKind, dep.slice(named + 1))));
+      return v;
+    }
     let v = indexValues.get(dep);
     if (v === undefined) {
       const read = dep.slice(1);
@@ -351,6 +436,8 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   let suffix = 0;
   const wholeIndex = !cache || cache.index !== index;
   const suspectKinds = new Set<string>();
+  const unknownKinds = new Set<string>();
+  const suspectNamed = new Set<string>();
   const suspectNames = new Set<string>();
   let allNames = false;
   if (cache) {
@@ -378,13 +465,35 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     for (const kind of Object.keys(FILE_FACT_QUERIES) as FileFactKind[]) {
       const before = nonEmpty(oldParts, kind);
       const after = nonEmpty(newParts, kind);
-      if (before.length !== after.length || before.some((p, i) => p === undefined || p !== after[i])) suspectKinds.add(kind);
+      if (before.length !== after.length || before.some((p, i) => p === undefined || p !== after[i])) {
+        suspectKinds.add(kind);
+        // Facts that mention a name changed only if the stretch's facts (old or new) mention it.
+        for (const per of [...oldParts, ...newParts]) {
+          if (!per) unknownKinds.add(kind);
+          else for (const name of per.names.get(kind)!.keys()) suspectNamed.add(`${kind}\u0005${name}`);
+        }
+      }
     }
   }
   const suspect = (dep: string): boolean => {
-    if (!dep.startsWith('\u0001')) return suspectKinds.has(dep);
+    if (!dep.startsWith('\u0001')) {
+      const named = dep.indexOf('\u0005');
+      if (named < 0) return suspectKinds.has(dep);
+      const kind = dep.slice(0, named);
+      return suspectKinds.has(kind) && (unknownKinds.has(kind) || suspectNamed.has(dep));
+    }
     if (dep.startsWith('\u0001\u0002')) return allNames || suspectNames.has(dep.slice(2));
     return wholeIndex;
+  };
+
+  const nameList = [...suspectNames];
+  /** Whether a result read something suspect (a stable one that did not is valid without a look at its deps). */
+  const touched = (r: DeclResult): boolean => {
+    if (allNames && r.reads.names.size) return true;
+    if (wholeIndex && r.reads.index) return true;
+    if (suspectKinds.size) for (const k of r.reads.facts) if (suspect(k)) return true;
+    for (const n of nameList) if (r.reads.names.has(n)) return true;
+    return false;
   };
 
   // One top-level node at a time: reuse its cached result, or walk it.
@@ -397,8 +506,8 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     // only while they are unchanged. One outside the changed stretch was valid at the previous analysis:
     // only its suspect dependencies are re-computed.
     const stable = at < prefix || at >= tops.length - suffix;
-    if (result && !result.deps.every(([dep, value]) => (stable && !suspect(dep)) || depValue(dep) === value)) result = undefined;
-    if (result && !result.findings.every((f) => f.related.every((r) => !r.anchor || anchorBases(r.anchor)?.[r.occ ?? 0] !== undefined))) result = undefined;
+    if (result && (!stable || touched(result)) && !result.deps.every(([dep, value]) => (stable && !suspect(dep)) || depValue(dep) === value)) result = undefined;
+    if (result?.anchored && !result.findings.every((f) => f.related.every((r) => !r.anchor || anchorBases(r.anchor)?.[r.occ ?? 0] !== undefined))) result = undefined;
     if (!result) {
       bucket = [];
       sem.consulted.clear();
@@ -430,21 +539,36 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
         errors: errs.map(([s, e]) => [s - base, e - base]),
         comments: coms.map((c) => ({ ...c, start: c.start - base, end: c.end - base })),
         // Without a cache (the CLI) nothing is reused, so what the result read is not worked out.
-        deps: cache ? [...sem.consulted, ...new Set([...fileReads, ...sem.indexReads].map((r) => `\u0001${r}`))].map((dep) => [dep, depValue(dep)]) : [],
+        deps: cache ? [...factDeps(sem.consulted, base, end), ...new Set([...fileReads, ...sem.indexReads].map((r) => `\u0001${r}`))].map((dep) => [dep, depValue(dep)]) : [],
+        reads: { facts: [], names: NONE, index: false },
+        anchored: findings.some((f) => f.related.some((r) => r.anchor)),
       };
+      result.reads = readsOf(result.deps);
       // While a rule is stopped for this file, results lack its findings: they are not kept (the rule
       // runs again on the next analysis). Results computed before it stopped stay valid.
       if (cacheable && failed.size === 0) cache!.entries.set(key, result);
       else if (reusable) cache!.entries.delete(key);
     }
-    for (const f of result.findings) {
-      const g = shift({ ...f, related: [] }, base);
-      g.related = f.related.map(({ anchor, occ, ...r }) => {
-        const at = anchor ? anchorBases(anchor)![occ ?? 0]! : base;
-        return { ...r, start: r.start + at, end: r.end + at };
+    // A result placed at the same offset, line and column as before (everything above the edit) gives
+    // the same findings: their objects, and the Findings made of them (see toFinding), are reused.
+    let placed: RawFinding[] | undefined;
+    const at0 = result.findings.length && !result.anchored && cache ? lines.position(base) : undefined;
+    const last = result.placed;
+    if (at0 && last && last.base === base && last.line === at0.line && last.character === at0.character) placed = last.findings;
+    if (!placed) {
+      placed = result.findings.map((f) => {
+        const g = shift({ ...f, related: [] }, base);
+        g.related = f.related.map(({ anchor, occ, ...r }) => {
+          const at = anchor ? anchorBases(anchor)![occ ?? 0]! : base;
+          return { ...r, start: r.start + at, end: r.end + at };
+        });
+        return g;
       });
-      raw.push(g);
+      // Only the last placement is kept: what moved is placed again (kept longer, the copies of
+      // every moved declaration outlived a few keystrokes and made each GC scavenge copy them).
+      if (at0) result.placed = { base, line: at0.line, character: at0.character, findings: placed };
     }
+    for (const g of placed) raw.push(g);
     for (const [s, e] of result.errors) errors.push([s + base, e + base]);
     for (const c of result.comments) comments.push({ ...c, start: c.start + base, end: c.end + base });
   }
@@ -467,7 +591,11 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
 
   // Half-typed code: a finding that touches a syntax error says more about the parse than the code.
   const clean = raw.filter((f) => f.ruleId === 'internal-error' || !errors.some(([s, e]) => s < f.end && f.start < e));
-  const findings = clean.map((f) => toFinding(f, lines));
+  const findings = clean.map((f) => {
+    let done = finals.get(f);
+    if (!done) finals.set(f, (done = toFinding(f, lines)));
+    return done;
+  });
   const ran = new Set(enabled.map((r) => r.id));
   const directives = parseDirectives(comments, file.text, lines);
   const { kept, directiveFindings } = applySuppression(findings, directives, opts.knownRuleIds, ran, file.text);
@@ -484,6 +612,12 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
  * One query per set of visited node types, compiled once: tree-sitter matches the node types inside
  * WASM, so only the nodes some rule visits (and comments) are materialised in JavaScript.
  */
+/**
+ * The Finding made of a placed raw finding: placed raw findings are reused only where every offset
+ * they hold has the same line and column as when they were placed, so their Findings are the same too.
+ */
+const finals = new WeakMap<RawFinding, Finding>();
+
 /** Index entries' values as text, per index object (see depValue). */
 const indexReadMemo = new WeakMap<PackageIndex, Map<string, string>>();
 

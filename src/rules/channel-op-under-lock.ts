@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../core/rule';
+import type { FactFilter } from '../core/semantic/file';
 import { lockCall } from '../core/semantic/locks';
 import { walkLocks, type Held } from '../core/semantic/lock-state';
 import { enclosingFunction, field, walk } from '../core/semantic/nodes';
@@ -31,16 +32,11 @@ export default defineRule({
   },
 });
 
-/** The channel operations of the file, found once per analysis (they are matched across functions). */
-const opsOfFile = new WeakMap<RuleContext, ChanOp[]>();
-
 function checkFunction(fn: Node, ctx: RuleContext): void {
   const body = field(fn, 'body');
   if (!body || !/\bR?Lock\(\)/.test(body.text) || !body.text.includes('<-')) return;
-  let ops = opsOfFile.get(ctx);
-  if (!ops) opsOfFile.set(ctx, (ops = channelOps(ctx)));
-  if (ops.length === 0) return;
-  const fileOps = ops;
+  const fileOps = channelOps(ctx, { within: [fn.startIndex, fn.endIndex] });
+  if (fileOps.length === 0) return;
   const seen = new Set<number>();
   walkLocks(body, ctx.sem, {
     onNode(node, held) {
@@ -51,7 +47,7 @@ function checkFunction(fn: Node, ctx: RuleContext): void {
         if (!within(op.node, node) || seen.has(op.node.id) || !op.chan || op.inSelect || op.fn?.id !== fn.id || !op.key) continue;
         if ((op.send && drainedFirst(op, fn)) || assignedFirst(op, fn)) continue;
         for (const h of held.values()) {
-          const other = counterpart(op, h, fileOps);
+          const other = counterpart(op, h, ctx);
           if (!other) continue;
           seen.add(op.node.id);
           const verb = op.send ? 'send on' : 'receive from';
@@ -149,12 +145,31 @@ function within(n: Node, outer: Node): boolean {
   return outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
 }
 
-/** Every send, receive and range over a channel in the file, in file order. */
-function channelOps(ctx: RuleContext): ChanOp[] {
-  // In file order (the first counterpart found is the one named), as a pre-order walk would give.
-  const nodes = [...ctx.sem.facts('sends'), ...ctx.sem.facts('receives'), ...ctx.sem.facts('ranges')];
-  nodes.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
-  return nodes.map((n) => new ChanOp(n, ctx));
+/** Per analysis: each operation's ChanOp by node id, and the lists asked for by filter. */
+const opsMemo = new WeakMap<RuleContext, { byId: Map<number, ChanOp>; lists: Map<string, ChanOp[]> }>();
+
+/**
+ * The sends, receives and ranges over a channel that pass filter (inside a function, or mentioning a
+ * channel's name), in file order. Only those are materialised: the file's others are never compared.
+ */
+function channelOps(ctx: RuleContext, filter: FactFilter): ChanOp[] {
+  let memo = opsMemo.get(ctx);
+  if (!memo) opsMemo.set(ctx, (memo = { byId: new Map(), lists: new Map() }));
+  const key = `${filter.mentions ?? ''}\0${filter.within?.join(',') ?? ''}`;
+  let list = memo.lists.get(key);
+  if (!list) {
+    // In file order (the first counterpart found is the one named), as a pre-order walk would give.
+    const nodes = [...ctx.sem.facts('sends', filter), ...ctx.sem.facts('receives', filter), ...ctx.sem.facts('ranges', filter)];
+    nodes.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+    const byId = memo.byId;
+    list = nodes.map((n) => {
+      let op = byId.get(n.id);
+      if (!op) byId.set(n.id, (op = new ChanOp(n, ctx)));
+      return op;
+    });
+    memo.lists.set(key, list);
+  }
+  return list;
 }
 
 function chanKey(chan: Node, ctx: RuleContext): string | null {
@@ -184,10 +199,10 @@ function lockName(recv: string): string | null {
 }
 
 /** An operation on the other side of op's channel, in another function that takes the same mutex. */
-function counterpart(op: ChanOp, h: Held, ops: ChanOp[]): { op: ChanOp; lock: Node } | null {
+function counterpart(op: ChanOp, h: Held, ctx: RuleContext): { op: ChanOp; lock: Node } | null {
   const name = lockName(h.recv);
   if (!name) return null;
-  for (const o of ops) {
+  for (const o of channelOps(ctx, { mentions: op.name! })) {
     if (o.send === op.send || !o.mentions(op.name!) || !o.chan || o.name !== op.name || o.key !== op.key || !o.fn || o.fn.id === op.fn?.id) continue;
     const body = field(o.fn, 'body');
     if (!body) continue;

@@ -108,7 +108,7 @@ function guarded(call: Node, ch: Node, ctx: RuleContext): boolean {
 function sentElsewhere(ch: Node, fn: Node, ctx: RuleContext): boolean {
   const name = field(ch, 'field')?.text;
   if (!name) return false;
-  return ctx.sem.facts('sends').some((n) => {
+  return ctx.sem.facts('sends', { mentions: name }).some((n) => {
     if (n.startIndex >= fn.startIndex && n.endIndex <= fn.endIndex) return false;
     const c = unparen(field(n, 'channel')!);
     return c.type === 'selector_expression' && field(c, 'field')?.text === name;

@@ -116,17 +116,14 @@ function closeEvidence(ch: Node, loop: Node, ctx: RuleContext): Evidence | null 
   };
   // File-wide facts, in the order the evidence is preferred: a close, an ok-receive, a range.
   // Every form of evidence names the channel: a cheap text test before scopes are consulted.
-  const needle = fieldName ?? (ch.type === 'identifier' ? ch.text : undefined);
-  const names = (n: Node) => !needle || n.text.includes(needle);
-  const close = ctx.sem.facts('closeCalls').find((n) => {
-    if (!names(n)) return false;
+  const named = { mentions: fieldName ?? (ch.type === 'identifier' ? ch.text : undefined) };
+  const close = ctx.sem.facts('closeCalls', named).find((n) => {
     const a = closeArg(n, ctx.sem);
     return !!a && same(a) && !ownFunction(n);
   });
   const okRecv = close
     ? undefined
-    : ctx.sem.facts('okReceives').find((n) => {
-        if (!names(n)) return false;
+    : ctx.sem.facts('okReceives', named).find((n) => {
         const l = namedChildren(field(n, 'left'));
         const r = namedChildren(field(n, 'right'));
         const right = n.type === 'receive_statement' ? field(n, 'right') : r.length === 1 ? r[0]! : null;
@@ -136,8 +133,7 @@ function closeEvidence(ch: Node, loop: Node, ctx: RuleContext): Evidence | null 
   const range =
     close || okRecv
       ? undefined
-      : ctx.sem.facts('ranges').find((n) => {
-          if (!names(n)) return false;
+      : ctx.sem.facts('ranges', named).find((n) => {
           const r = field(n, 'right');
           return !!r && same(r) && !within(n, loop);
         });

@@ -188,6 +188,58 @@ func stop() {
   }
 });
 
+test('a declaration that read facts mentioning a channel is re-judged when such a fact changes elsewhere', async () => {
+  // recv-without-ok reads the closes that mention its channel: typing in a function that closes
+  // another channel changes nothing for it, a close of its own channel (or its removal) does.
+  const text = `package a
+
+type Job struct{ ID int }
+
+func (j *Job) Run() error { return nil }
+
+type Runner struct{ jobs, done chan *Job }
+
+func (r *Runner) Work(quit chan struct{}) error {
+	for {
+		var err error
+		select {
+		case <-quit:
+			return nil
+		case j := <-r.jobs:
+			err = j.Run()
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (r *Runner) Other() { close(r.done) }
+
+func (r *Runner) Close() { close(r.jobz) }
+`;
+  const a = await analyzer();
+  const doc = a.openDocument('a.go', text);
+  const same = () => {
+    const [fresh] = a.analyzePackage({ files: [{ path: 'a.go', text: doc.text }] });
+    assert.deepEqual(doc.analyze(), fresh);
+    return fresh!.findings.map((f) => f.ruleId);
+  };
+  try {
+    assert.deepEqual(same(), []);
+    doc.update([{ rangeOffset: doc.text.indexOf('close(r.done)'), rangeLength: 0, text: 'x := 1; ' }]);
+    assert.deepEqual(same(), []);
+    doc.update([{ rangeOffset: doc.text.indexOf('jobz'), rangeLength: 4, text: 'jobs' }]);
+    assert.deepEqual(same(), ['recv-without-ok-on-closable-channel']);
+    doc.update([{ rangeOffset: doc.text.indexOf('close(r.done)'), rangeLength: 0, text: 'y := 2; ' }]);
+    assert.deepEqual(same(), ['recv-without-ok-on-closable-channel']);
+    doc.update([{ rangeOffset: doc.text.indexOf('close(r.jobs)'), rangeLength: 'close(r.jobs)'.length, text: 'println(r.jobs)' }]);
+    assert.deepEqual(same(), []);
+  } finally {
+    doc.dispose();
+  }
+});
+
 test('a cached declaration is re-judged when a package-index entry it read changes, and only then', async () => {
   // Get copies S by value: a finding only while S holds a lock. The editor's cache keys no longer
   // include the whole index, so this relies on the read of S being recorded with Get's result.

@@ -121,3 +121,25 @@ func f(x int) {
   assert.equal(sem.resolve(uses[1]!)!.kind, 'param', 'x := reuses the parameter x in the same scope');
   tree.delete();
 });
+
+test('file facts filtered by a mentioned name match whole identifiers only, and by range', async () => {
+  const tree = await parse(`package p
+func f(ch, ch2 chan int, s struct{ ch chan int }) {
+	close(ch)
+	close(ch2)
+	close(xch)
+	close(s.ch)
+	close(ché)
+}
+func g(ch chan int) { close(ch) }
+`);
+  const sem = new FileSemantics(tree.rootNode, mergeIndexes([indexFile(tree.rootNode)]));
+  const texts = (nodes: readonly Node[]) => nodes.map((n) => n.text);
+  assert.deepEqual(texts(sem.facts('closeCalls', { mentions: 'ch' })), ['close(ch)', 'close(s.ch)', 'close(ch)']);
+  assert.deepEqual(texts(sem.facts('closeCalls', { mentions: 'ch2' })), ['close(ch2)']);
+  assert.equal(sem.facts('closeCalls').length, 6);
+  const g = tree.rootNode.namedChildren.find((n) => n?.text.startsWith('func g'))!;
+  assert.deepEqual(texts(sem.facts('closeCalls', { within: [g.startIndex, g.endIndex] })), ['close(ch)']);
+  assert.ok(sem.consulted.has('closeCalls\u0005ch') && sem.consulted.has('closeCalls'));
+  tree.delete();
+});

@@ -106,8 +106,7 @@ export function closedInFile(ch: Node, sem: FileSemantics, ignore?: (close: Node
   const fieldName = ch.type === 'selector_expression' ? field(ch, 'field')?.text : undefined;
   // A close of this channel names it: a cheap text test before scopes are consulted.
   const needle = fieldName ?? (ch.type === 'identifier' ? ch.text : undefined);
-  for (const n of sem.facts('closeCalls')) {
-    if (needle && !n.text.includes(needle)) continue;
+  for (const n of sem.facts('closeCalls', { mentions: needle })) {
     if (ignore?.(n)) continue;
     const a = closeArg(n, sem);
     if (!a) continue;

@@ -8,6 +8,35 @@ import { Scopes, type Decl, type FileScope } from './scopes';
 import { parseType, UNKNOWN, type GoType } from './types';
 
 /**
+ * Which facts of a kind a rule wants: those whose text mentions a name as a whole identifier (every fact
+ * about a channel names it so: a cheap test that spares materialising the others), and/or those inside
+ * a range.
+ */
+export interface FactFilter {
+  mentions?: string;
+  within?: readonly [number, number];
+}
+
+/** Whether the fact at [start, end) passes filter; text gives its text (read only when needed). */
+export function factPasses(start: number, end: number, filter: FactFilter, text: () => string, at?: { source: string }): boolean {
+  if (filter.within && (start < filter.within[0] || end > filter.within[1])) return false;
+  const name = filter.mentions;
+  if (!name) return true;
+  const source = at ? at.source : text();
+  const from = at ? start : 0;
+  const to = at ? end : source.length;
+  for (let i = source.indexOf(name, from); i !== -1 && i + name.length <= to; i = source.indexOf(name, i + 1)) {
+    if (!identChar(source.charCodeAt(i - 1)) && !identChar(source.charCodeAt(i + name.length))) return true;
+  }
+  return false;
+}
+
+/** A character that can continue a Go identifier (any non-ASCII one counts: Go allows Unicode letters). */
+function identChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c >= 128;
+}
+
+/**
  * The semantic layer of one file, built lazily: imports, scopes, and the declared type of an expression
  * as far as syntax says. Anything it cannot tell is `undefined`, and rules treat that as "do not report".
  */
@@ -16,10 +45,14 @@ export class FileSemantics {
   private scopesCache?: Scopes;
   private readonly typeCache = new Map<number, GoType | undefined>();
   private factCache?: Map<FileFactKind, Node[]>;
-  private factSource?: (kind: FileFactKind) => Node[];
-  private readonly factsByKind = new Map<FileFactKind, Node[]>();
-  /** File-wide fact kinds consulted since the engine last cleared this (once per declaration). */
-  readonly consulted = new Set<FileFactKind>();
+  private factSource?: (kind: FileFactKind, filter: FactFilter) => Node[];
+  private readonly factsByKind = new Map<string, Node[]>();
+  /**
+   * File-wide facts consulted since the engine last cleared this (once per declaration): a kind, or a
+   * kind and the name its facts mentioned (`kind\u0005name`), or a kind inside a range
+   * (`kind\u0006start\u0006end`, which depends on nothing outside a declaration holding the range).
+   */
+  readonly consulted = new Set<string>();
   /** Package-index entries read since the engine last cleared this, as `table\0key` (see index-reads.ts). */
   readonly indexReads = new Set<string>();
   /** The package index, through a view that records every read into indexReads. */
@@ -46,22 +79,27 @@ export class FileSemantics {
    * Every node of a kind anywhere in the file (see file-facts.ts), found once per analysis. Reading it
    * makes the current declaration's result depend on the rest of the file, which the cache honours.
    */
-  facts(kind: FileFactKind): readonly Node[] {
-    this.consulted.add(kind);
-    if (this.factSource) {
-      let nodes = this.factsByKind.get(kind);
-      if (!nodes) this.factsByKind.set(kind, (nodes = this.factSource(kind)));
-      return nodes;
+  facts(kind: FileFactKind, filter: FactFilter = {}): readonly Node[] {
+    this.consulted.add(filter.mentions ? `${kind}\u0005${filter.mentions}` : filter.within ? `${kind}\u0006${filter.within[0]}\u0006${filter.within[1]}` : kind);
+    const memo = `${kind}\0${filter.mentions ?? ''}\0${filter.within?.join(',') ?? ''}`;
+    let nodes = this.factsByKind.get(memo);
+    if (!nodes) {
+      if (this.factSource) nodes = this.factSource(kind, filter);
+      else {
+        this.factCache ??= runFactQueries(this.root);
+        const all = this.factCache.get(kind)!;
+        nodes = filter.mentions || filter.within ? all.filter((n) => factPasses(n.startIndex, n.endIndex, filter, () => n.text)) : all;
+      }
+      this.factsByKind.set(memo, nodes);
     }
-    this.factCache ??= runFactQueries(this.root);
-    return this.factCache.get(kind)!;
+    return nodes;
   }
 
   /**
    * Lets the facts of a kind be put together per declaration (the editor keeps them per declaration),
    * instead of one query over the whole file; the nodes must be those the query would find, in order.
    */
-  useFacts(source: (kind: FileFactKind) => Node[]): void {
+  useFacts(source: (kind: FileFactKind, filter: FactFilter) => Node[]): void {
     this.factSource = source;
   }
 
