@@ -25,10 +25,96 @@ export interface TopEntry {
 export class TopLevel {
   private prev: TopEntry[] = [];
 
+  /**
+   * The entries of the current tree. Entries outside the changed stretch are the previous ones (those
+   * after it shifted in place): an entry is valid until the next update.
+   */
   update(root: Node, text: string, changes: DocChanges): TopEntry[] {
+    const out = changes.all || this.prev.length === 0 ? undefined : this.around(root, text, changes);
+    this.prev = out ?? this.read(root, text, changes, 0, 0, -1, Infinity, this.prev)!;
+    return this.prev;
+  }
+
+  /**
+   * Only the children around the changes are read from the tree: those before the first change are
+   * the same entries, those after the last (and past one more declaration, whose leading comments and
+   * key may have changed) the same shifted. Reading all ~600 children of a large file took four calls
+   * into WASM each per keystroke. Undefined when the tree does not line up with the previous entries
+   * as expected (then everything is read).
+   */
+  private around(root: Node, text: string, changes: DocChanges): TopEntry[] | undefined {
+    const prev = this.prev;
+    if (changes.edits.length === 0 && changes.dirty.length === 0) return prev;
+    // Before lo the old and new texts and trees agree; after hi (new offsets) they agree shifted.
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const [s] of changes.edits) lo = Math.min(lo, s);
+    for (const [s, e] of changes.dirty) {
+      lo = Math.min(lo, s);
+      hi = Math.max(hi, e);
+    }
+    let a = 0;
+    while (a < prev.length && prev[a]!.end < lo - 1) a++;
+    let b = a;
+    while (b < prev.length && !((mapOffset(prev[b]!.base, changes.edits) ?? -1) > hi + 1)) b++;
+    // Past the comments and the declaration after the change: its leading comments start after the
+    // previous declaration, which may be the changed one.
+    while (b < prev.length && prev[b]!.type === 'comment') b++;
+    if (b < prev.length) b++;
+    // The state of the comment chain and the last declaration's end where the reading starts.
+    let after = 0;
+    let commentStart = -1;
+    for (let j = a - 1; j >= 0; j--) {
+      if (prev[j]!.type !== 'comment') {
+        after = prev[j]!.end;
+        break;
+      }
+      commentStart = prev[j]!.base;
+    }
+    const stop = b < prev.length ? mapOffset(prev[b]!.base, changes.edits)! : Infinity;
+    const middle = this.read(root, text, changes, a, after, commentStart, stop, prev.slice(a, b));
+    if (!middle) return undefined;
+    const count = root.childCount;
+    const out = prev.slice(0, a);
+    out.push(...middle);
+    for (let j = b; j < prev.length; j++) {
+      const p = prev[j] as Mutable<TopEntry>;
+      p.base = mapOffset(p.base, changes.edits)!;
+      p.end = mapOffset(p.end, changes.edits)!;
+      p.i = out.length;
+      out.push(p);
+    }
+    // The tree must agree: as many children, and the first shifted one where it is expected.
+    if (out.length !== count) return undefined;
+    if (b < prev.length) {
+      const first = root.child(out[a + middle.length]!.i);
+      if (!first || first.startIndex !== out[a + middle.length]!.base || first.endIndex !== out[a + middle.length]!.end || first.type !== out[a + middle.length]!.type) return undefined;
+    }
+    if (a > 0) {
+      const last = root.child(a - 1);
+      if (!last || last.endIndex !== prev[a - 1]!.end || last.type !== prev[a - 1]!.type) return undefined;
+    }
+    return out;
+  }
+
+  /**
+   * Reads the children from number `from` (the chain of comments above it starts at commentStart, the
+   * last declaration before it ended at after) up to the one that starts at stop, carrying keys over
+   * from the given previous entries. Undefined when no child starts at stop.
+   */
+  private read(
+    root: Node,
+    text: string,
+    changes: DocChanges,
+    from: number,
+    after: number,
+    commentStart: number,
+    stop: number,
+    previous: TopEntry[],
+  ): TopEntry[] | undefined {
     const carried = new Map<number, TopEntry>();
     if (!changes.all) {
-      for (const p of this.prev) {
+      for (const p of previous) {
         if (!p.key) continue;
         const s = mapOffset(p.base, changes.edits);
         const e = mapOffset(p.end, changes.edits);
@@ -36,39 +122,48 @@ export class TopLevel {
       }
     }
     const out: TopEntry[] = [];
-    const cursor = root.walk();
-    try {
-      // Where the chain of comments directly above the current child starts, and where the last
-      // non-comment child ended.
-      let commentStart = -1;
-      let after = 0;
-      let i = 0;
-      if (cursor.gotoFirstChild()) {
-        do {
-          const type = cursor.nodeType;
-          const base = cursor.startIndex;
-          const end = cursor.endIndex;
-          const p = carried.get(base);
-          let key: string;
-          if (p && p.end === end && p.type === type && !touches(changes.dirty, after, end)) key = p.key;
-          else key = keyOf(cursor.currentNode, text, commentStart);
-          out.push({ i, type, base, end, key });
-          if (type === 'comment') {
-            if (commentStart < 0) commentStart = base;
-          } else {
-            commentStart = -1;
-            after = end;
-          }
-          i++;
-        } while (cursor.gotoNextSibling());
+    let i = from;
+    let reached = stop === Infinity;
+    /** One child; false once the child at stop is reached. */
+    const visit = (type: string, base: number, end: number, node: () => Node): boolean => {
+      if (base >= stop) {
+        reached = base === stop;
+        return false;
       }
-    } finally {
-      cursor.delete();
+      const p = carried.get(base);
+      let key: string;
+      if (p && p.end === end && p.type === type && !touches(changes.dirty, after, end)) key = p.key;
+      else key = keyOf(node(), text, commentStart);
+      out.push({ i, type, base, end, key });
+      if (type === 'comment') {
+        if (commentStart < 0) commentStart = base;
+      } else {
+        commentStart = -1;
+        after = end;
+      }
+      i++;
+      return true;
+    };
+    if (from === 0) {
+      // Every child: a cursor is the cheapest way through all of them.
+      const cursor = root.walk();
+      try {
+        if (cursor.gotoFirstChild()) {
+          while (visit(cursor.nodeType, cursor.startIndex, cursor.endIndex, () => cursor.currentNode) && cursor.gotoNextSibling());
+        }
+      } finally {
+        cursor.delete();
+      }
+    } else {
+      // A few children from number `from` on.
+      for (let n = root.child(from); n && visit(n.type, n.startIndex, n.endIndex, () => n!); n = n.nextSibling);
     }
-    this.prev = out;
+    if (!reached) return undefined;
     return out;
   }
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Every child of root, without carrying anything over: with keys for a first analysis, without (all
