@@ -318,7 +318,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   // declaration is still there unchanged, wherever it moved.
   const entries = opts.tops ?? topEntries(root, file.text, !!cache);
   const tops: Top[] = [];
-  for (const entry of entries) tops.push(new Top(root, entry, cache ? entry.key : ''));
+  for (let k = 0; k < entries.length; k++) tops.push(new Top(root, entries[k]!, cache ? entries[k]!.key : ''));
   // Where each key's declarations start, in order: a related location is anchored by the key and which
   // occurrence of that text it is. Built only when a result has such a location (keys are whole
   // declaration texts: no new strings are made from them here).
@@ -552,9 +552,9 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     // A result placed at the same offset, line and column as before (everything above the edit) gives
     // the same findings: their objects, and the Findings made of them (see toFinding), are reused.
     let placed: RawFinding[] | undefined;
-    const at0 = result.findings.length && !result.anchored && cache ? lines.position(base) : undefined;
+    const at0 = result.findings.length && !result.anchored && cache ? lines.lineOf(base) : -1;
     const last = result.placed;
-    if (at0 && last && last.base === base && last.line === at0.line && last.character === at0.character) placed = last.findings;
+    if (at0 >= 0 && last && last.base === base && last.line === at0 && last.character === base - lines.lineStart(at0)) placed = last.findings;
     if (!placed) {
       placed = result.findings.map((f) => {
         const g = shift({ ...f, related: [] }, base);
@@ -566,11 +566,16 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
       });
       // Only the last placement is kept: what moved is placed again (kept longer, the copies of
       // every moved declaration outlived a few keystrokes and made each GC scavenge copy them).
-      if (at0) result.placed = { base, line: at0.line, character: at0.character, findings: placed };
+      if (at0 >= 0) result.placed = { base, line: at0, character: base - lines.lineStart(at0), findings: placed };
     }
-    for (const g of placed) raw.push(g);
-    for (const [s, e] of result.errors) errors.push([s + base, e + base]);
-    for (const c of result.comments) comments.push({ ...c, start: c.start + base, end: c.end + base });
+    // Index loops: this runs for every declaration on every keystroke, and analyzeTree is too large for
+    // V8 to optimise, where each for-of allocates an iterator (a GC scavenge every few keystrokes).
+    for (let k = 0; k < placed.length; k++) raw.push(placed[k]!);
+    for (let k = 0; k < result.errors.length; k++) errors.push([result.errors[k]![0] + base, result.errors[k]![1] + base]);
+    for (let k = 0; k < result.comments.length; k++) {
+      const c = result.comments[k]!;
+      comments.push({ ...c, start: c.start + base, end: c.end + base });
+    }
   }
   if (cache) {
     // A kind whose parts may have changed and were not re-computed has no valid fingerprint any more.

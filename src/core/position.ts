@@ -16,6 +16,12 @@ export class LineMap {
   }
 
   position(offset: number): Position {
+    const line = this.lineOf(offset);
+    return { line, character: offset - this.lineStarts()[line]!, offset };
+  }
+
+  /** The 0-based line of offset. */
+  lineOf(offset: number): number {
     const starts = this.lineStarts();
     let lo = 0;
     let hi = starts.length - 1;
@@ -24,7 +30,12 @@ export class LineMap {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: offset - starts[lo]!, offset };
+    return lo;
+  }
+
+  /** The offset where a line starts. */
+  lineStart(line: number): number {
+    return this.lineStarts()[line]!;
   }
 
   span(start: number, end: number): Span {
