@@ -2,11 +2,14 @@
  * npm run fuzz [-- --count N --seed S --corpus]: mutates real Go files (our fixtures and examples, plus
  * the Debian corpus with --corpus) and runs the full engine, fixes included, on each input. Checks: no
  * exception escapes, every span and related span lies inside the text and is not inverted, every fix's
- * edits are inside the text and do not overlap, no file takes more than 1 s. A failing input is written
- * to test/fixtures/_fuzz/ so it becomes a regression case. Seeded and reproducible.
+ * edits are inside the text and do not overlap, no file takes more than 1 s, and the editor path (one
+ * open document, each input typed over the previous one as a single change, with its caches) gives the
+ * same result as a fresh analysis (once settled, when the text has syntax errors). A failing input is
+ * written to test/fixtures/_fuzz/ so it becomes a regression case. Seeded and reproducible.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { createAnalyzer, readWasm } from '../node/engine';
 import type { FileResult, Span } from '../core/types';
 import { corpusFiles } from './corpus';
@@ -102,9 +105,15 @@ function check(text: string, res: FileResult): string[] {
   return bad;
 }
 
+/** What the keystroke-sized edits insert: code that makes, breaks and re-shapes declarations. */
+const PIECES = ['x', ' ', '\n', '}', '{', ';', '"', '(', 'close(ch)\n', 'ch <- 1\n', '<-ch', 'mu.Lock()\n', 'wg.Add(1)\n', 'go func() {}()\n', 'var ch = make(chan int)\n', '// note\n'];
+
 (async () => {
   const a = await createAnalyzer(readWasm(__dirname));
   const texts = seeds();
+  // The editor path: one document, each input replacing the previous text as one change (the stretch
+  // between their common prefix and suffix), as typing or pasting would.
+  const doc = a.openDocument('fuzz.go', '');
   let failures = 0;
   let slowest = 0;
   const t0 = performance.now();
@@ -114,9 +123,37 @@ function check(text: string, res: FileResult): string[] {
     let problems: string[] = [];
     const s = performance.now();
     try {
-      const [res] = a.analyzePackage({ files: [{ path: 'fuzz.go', text }], goVersion: 21 + rand(5) });
+      const req = { goVersion: 21 + rand(5) };
+      const [res] = a.analyzePackage({ files: [{ path: 'fuzz.go', text }], ...req });
       problems = check(text, res!);
       if (res!.findings.some((f) => f.ruleId === 'internal-error')) problems.push(`internal-error: ${res!.findings.find((f) => f.ruleId === 'internal-error')!.message}`);
+      const old = doc.text;
+      let pre = 0;
+      while (pre < old.length && pre < text.length && old[pre] === text[pre]) pre++;
+      let suf = 0;
+      while (suf < old.length - pre && suf < text.length - pre && old[old.length - 1 - suf] === text[text.length - 1 - suf]) suf++;
+      doc.update([{ rangeOffset: pre, rangeLength: old.length - pre - suf, text: text.slice(pre, text.length - suf) }]);
+      let inc = doc.analyze(req);
+      if (res!.syntaxErrors > 0) {
+        doc.settle();
+        inc = doc.analyze(req);
+      }
+      // A rule stopped by its time budget in one run and not the other is not a divergence.
+      const budget = (r: FileResult) => r.findings.some((f) => f.ruleId === 'internal-error');
+      if (doc.text !== text) problems.push('editor path: the document text differs from the input');
+      else if (!budget(inc) && !budget(res!) && !isDeepStrictEqual(inc, res)) problems.push('editor path: the result differs from a fresh analysis');
+      // Then a keystroke-sized edit of the input, where most cached results are reused.
+      const at = rand(text.length + 1);
+      const small = { rangeOffset: at, rangeLength: rand(3) === 0 ? Math.min(rand(6), text.length - at) : 0, text: PIECES[rand(PIECES.length)]! };
+      doc.update([small]);
+      const edited = doc.text;
+      const [res2] = a.analyzePackage({ files: [{ path: 'fuzz.go', text: edited }], ...req });
+      let inc2 = doc.analyze(req);
+      if (res2!.syntaxErrors > 0) {
+        doc.settle();
+        inc2 = doc.analyze(req);
+      }
+      if (!budget(inc2) && !budget(res2!) && !isDeepStrictEqual(inc2, res2)) problems.push(`editor path: after typing ${JSON.stringify(small)}, the result differs from a fresh analysis`);
     } catch (e) {
       problems.push(`exception: ${(e as Error).stack ?? e}`);
     }
