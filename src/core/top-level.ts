@@ -74,7 +74,19 @@ export class TopLevel {
     const stop = b < prev.length ? mapOffset(prev[b]!.base, changes.edits)! : Infinity;
     const middle = this.read(root, text, changes, a, after, commentStart, stop, prev.slice(a, b));
     if (!middle) return undefined;
-    const count = root.childCount;
+    // The tree must agree before anything is shifted (a fallback reads with the previous entries): as
+    // many children, the last unchanged one and the first shifted one where they are expected.
+    const at = a + middle.length;
+    if (at + prev.length - b !== root.childCount) return undefined;
+    if (b < prev.length) {
+      const first = root.child(at);
+      const p = prev[b]!;
+      if (!first || first.startIndex !== stop || first.endIndex !== mapOffset(p.end, changes.edits) || first.type !== p.type) return undefined;
+    }
+    if (a > 0) {
+      const last = root.child(a - 1);
+      if (!last || last.endIndex !== prev[a - 1]!.end || last.type !== prev[a - 1]!.type) return undefined;
+    }
     const out = prev.slice(0, a);
     out.push(...middle);
     for (let j = b; j < prev.length; j++) {
@@ -83,16 +95,6 @@ export class TopLevel {
       p.end = mapOffset(p.end, changes.edits)!;
       p.i = out.length;
       out.push(p);
-    }
-    // The tree must agree: as many children, and the first shifted one where it is expected.
-    if (out.length !== count) return undefined;
-    if (b < prev.length) {
-      const first = root.child(out[a + middle.length]!.i);
-      if (!first || first.startIndex !== out[a + middle.length]!.base || first.endIndex !== out[a + middle.length]!.end || first.type !== out[a + middle.length]!.type) return undefined;
-    }
-    if (a > 0) {
-      const last = root.child(a - 1);
-      if (!last || last.endIndex !== prev[a - 1]!.end || last.type !== prev[a - 1]!.type) return undefined;
     }
     return out;
   }
