@@ -9,6 +9,7 @@ import { effectiveGoVersion, goModVersion } from './go-version';
 import { GoParser, loadGo } from './parser';
 import type { RuleDefinition } from './rule';
 import { collectImports } from './semantic/imports';
+import { indexDelta, type IndexDelta } from './semantic/index-reads';
 import { indexDecl, indexFile, indexText, mergeIndexes, packageNameOf, type PackageIndex } from './semantic/package-index';
 import { TopLevel, type TopEntry } from './top-level';
 import type { FileResult, Severity, SourceInput } from './types';
@@ -40,7 +41,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
     file: SourceInput,
     index: PackageIndex,
     o: { goMod?: string; goVersion?: number; config?: Config; only?: string[]; ruleBudgetMs?: number },
-    cache?: { decls: DeclCache; context: string; tops: TopEntry[] },
+    cache?: { decls: DeclCache; context: string; tops: TopEntry[]; delta?: IndexDelta },
   ): FileResult =>
     analyzeTree(
       tree,
@@ -61,6 +62,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
         cache: cache?.decls,
         context: cache?.context,
         tops: cache?.tops,
+        indexDelta: cache?.delta,
       },
     );
 
@@ -149,11 +151,11 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
             for (const k of declIndexes.keys()) if (!live.has(k)) declIndexes.delete(k);
           }
           for (const s of req.siblings ?? []) if (s.path !== path) parts.push(siblingIndex(s).index);
-          const same =
-            prevIndex !== undefined &&
-            parts.length === prevParts.length &&
-            parts.every((p, i) => p === prevParts[i] || indexText(p) === indexText(prevParts[i]!));
+          const equal = (x: PackageIndex, y: PackageIndex) => x === y || indexText(x) === indexText(y);
+          const same = prevIndex !== undefined && parts.length === prevParts.length && parts.every((p, i) => equal(p, prevParts[i]!));
           const index = same ? prevIndex! : mergeIndexes(parts);
+          // What changed, for the engine to re-check only the entries that may differ.
+          const delta = !same && prevIndex ? indexDelta(prevIndex, prevParts, parts, equal) : undefined;
           prevParts = parts;
           prevIndex = index;
           index.packageName = packageNameOf(root);
@@ -167,7 +169,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
             JSON.stringify(req.only ?? null),
             importsKey,
           ].join('\u0001');
-          return run(doc.tree, { path, text: doc.text }, index, req, { decls, context, tops });
+          return run(doc.tree, { path, text: doc.text }, index, req, { decls, context, tops, delta });
         },
         dispose: () => doc.dispose(),
       };

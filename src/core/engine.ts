@@ -4,7 +4,7 @@ import { LineMap } from './position';
 import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from './rule';
 import { factPasses, FileSemantics } from './semantic/file';
 import { FILE_FACT_QUERIES, factFingerprint, runFactQueries, type FileFactKind } from './semantic/file-facts';
-import { readValue } from './semantic/index-reads';
+import { deltaTouches, readValue, type IndexDelta } from './semantic/index-reads';
 import { compiledQuery } from './semantic/queries';
 import { walk } from './semantic/nodes';
 import { packageLevelNames, type Decl } from './semantic/scopes';
@@ -33,6 +33,8 @@ export interface RunOptions {
   context?: string;
   /** The root's children with their cache keys, when the caller tracks them (the editor). */
   tops?: TopEntry[];
+  /** How the index differs from the previous analysis's (the editor), when it is a new object. */
+  indexDelta?: IndexDelta;
 }
 
 /** Raw (pre-suppression) findings of one top-level declaration, with offsets relative to its start. */
@@ -435,6 +437,8 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   let prefix = 0;
   let suffix = 0;
   const wholeIndex = !cache || cache.index !== index;
+  // A new index whose change is known: only the entries the changed declarations have may differ.
+  const delta = wholeIndex && cache && opts.indexDelta?.from === cache.index ? opts.indexDelta : undefined;
   const suspectKinds = new Set<string>();
   const unknownKinds = new Set<string>();
   const suspectNamed = new Set<string>();
@@ -483,14 +487,17 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
       return suspectKinds.has(kind) && (unknownKinds.has(kind) || suspectNamed.has(dep));
     }
     if (dep.startsWith('\u0001\u0002')) return allNames || suspectNames.has(dep.slice(2));
-    return wholeIndex;
+    return wholeIndex && (!delta || deltaTouches(delta, dep.slice(1)));
   };
 
   const nameList = [...suspectNames];
   /** Whether a result read something suspect (a stable one that did not is valid without a look at its deps). */
   const touched = (r: DeclResult): boolean => {
     if (allNames && r.reads.names.size) return true;
-    if (wholeIndex && r.reads.index) return true;
+    if (wholeIndex && r.reads.index) {
+      if (!delta) return true;
+      for (const d of r.deps) if (d[0].startsWith('\u0001') && !d[0].startsWith('\u0001\u0002') && deltaTouches(delta, d[0].slice(1))) return true;
+    }
     if (suspectKinds.size) for (const k of r.reads.facts) if (suspect(k)) return true;
     for (const n of nameList) if (r.reads.names.has(n)) return true;
     return false;

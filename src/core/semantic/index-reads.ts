@@ -44,6 +44,55 @@ function trackedMap<K, V>(map: Map<K, V>, name: string, record: (table: string, 
   });
 }
 
+/**
+ * Which recorded reads (`table\0key`) a change of a merged index's parts can affect: the parts of the
+ * changed stretch (old and new) are compared with nothing else, since the parts around it are the same
+ * and in the same order. A merged entry changes only if a part of the stretch has its key; a table
+ * read whole, or a derived read, only if a part of the stretch has anything in it. Types are looked
+ * up across the four type tables (a local type stands in for a missing package-level one).
+ */
+export interface IndexDelta {
+  /** The index the change starts from: the delta holds only for it. */
+  from: PackageIndex;
+  reads: ReadonlySet<string>;
+  /** Some table changed: derived reads may have too. */
+  any: boolean;
+}
+
+const TYPE_TABLES = ['structs', 'namedTypes', 'localStructs', 'localNamedTypes'];
+
+export function indexDelta(from: PackageIndex, before: readonly PackageIndex[], after: readonly PackageIndex[], same: (a: PackageIndex, b: PackageIndex) => boolean): IndexDelta {
+  let p = 0;
+  while (p < before.length && p < after.length && same(before[p]!, after[p]!)) p++;
+  let s = 0;
+  while (s < before.length - p && s < after.length - p && same(before[before.length - 1 - s]!, after[after.length - 1 - s]!)) s++;
+  const reads = new Set<string>();
+  let any = false;
+  const stretch = [...before.slice(p, before.length - s), ...after.slice(p, after.length - s)];
+  for (const part of stretch) {
+    for (const [table, value] of Object.entries(part)) {
+      if (value instanceof Map) {
+        if (value.size === 0) continue;
+        any = true;
+        reads.add(`${table}\0${WHOLE}`);
+        const tables = TYPE_TABLES.includes(table) ? TYPE_TABLES : [table];
+        for (const t of tables) reads.add(`${t}\0${WHOLE}`);
+        for (const key of value.keys()) for (const t of tables) reads.add(`${t}\0${String(key)}`);
+      } else if (Array.isArray(value) && value.length) {
+        any = true;
+        reads.add(`${table}\0${WHOLE}`);
+      }
+    }
+  }
+  return { from, reads, any };
+}
+
+/** Whether a recorded read (`table\0key`) may see something else after the change. */
+export function deltaTouches(delta: IndexDelta, read: string): boolean {
+  if (read.startsWith(`${DERIVED}\0`)) return delta.any;
+  return delta.reads.has(read);
+}
+
 /** The value a recorded read saw, as text (equal text: the rule would read the same). */
 export function readValue(index: PackageIndex, table: string, key: string): string {
   if (table === DERIVED) return derivedValue(index, key);
