@@ -105,7 +105,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
     },
     openDocument(path: string, text: string): DocumentHandle {
       const doc = new GoDocument(parser, text);
-      // Editor path caches, both bounded by the document: each analysis keeps only what it used.
+      // Editor path caches, bounded by the document (swept once they hold 64 stale entries).
       let declIndexes = new Map<string, PackageIndex>();
       let declImportsKey = '';
       // The merged index of the previous analysis and the parts it was merged from: a keystroke that

@@ -2,7 +2,7 @@ import type { Language, Node, Query, Tree } from 'web-tree-sitter';
 import type { Config } from './config';
 import { LineMap } from './position';
 import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from './rule';
-import { factPasses, FileSemantics } from './semantic/file';
+import { factPasses, FileSemantics, IDENTIFIERS } from './semantic/file';
 import { FILE_FACT_QUERIES, factFingerprint, runFactQueries, type FileFactKind } from './semantic/file-facts';
 import { deltaTouches, readValue, type IndexDelta } from './semantic/index-reads';
 import { compiledQuery } from './semantic/queries';
@@ -166,7 +166,6 @@ interface TopFacts {
   names: Map<FileFactKind, Map<string, number[]>>;
 }
 
-const IDENT = /[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/g;
 
 interface Dispatch {
   rule: RuleDefinition;
@@ -234,7 +233,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
         per.at.set(kind, nodes.map((n) => [n.startIndex - t.base, n.endIndex - t.base, n.type]));
         const names = new Map<string, number[]>();
         nodes.forEach((n, i) => {
-          for (const [name] of n.text.matchAll(IDENT)) {
+          for (const [name] of n.text.matchAll(IDENTIFIERS)) {
             const list = names.get(name);
             if (!list) names.set(name, [i]);
             else if (list[list.length - 1] !== i) list.push(i);
@@ -494,10 +493,8 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   /** Whether a result read something suspect (a stable one that did not is valid without a look at its deps). */
   const touched = (r: DeclResult): boolean => {
     if (allNames && r.reads.names.size) return true;
-    if (wholeIndex && r.reads.index) {
-      if (!delta) return true;
-      for (const d of r.deps) if (d[0].startsWith('\u0001') && !d[0].startsWith('\u0001\u0002') && deltaTouches(delta, d[0].slice(1))) return true;
-    }
+    // Index reads (and only they) are suspect by the delta: suspect() decides for each.
+    if (wholeIndex && r.reads.index) for (const [dep] of r.deps) if (dep.startsWith('\u0001') && suspect(dep)) return true;
     if (suspectKinds.size) for (const k of r.reads.facts) if (suspect(k)) return true;
     for (const n of nameList) if (r.reads.names.has(n)) return true;
     return false;

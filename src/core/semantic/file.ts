@@ -31,6 +31,9 @@ export function factPasses(start: number, end: number, filter: FactFilter, text:
   return false;
 }
 
+/** Identifier-like words, with the same characters as identChar (the editor indexes facts by them). */
+export const IDENTIFIERS = /[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/g;
+
 /** A character that can continue a Go identifier (any non-ASCII one counts: Go allows Unicode letters). */
 function identChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c >= 128;
