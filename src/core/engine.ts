@@ -192,6 +192,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   let bucket: RawFinding[] = [];
   const imports = enabled.some((r) => r.requiresImport) ? sem.imports.paths : undefined;
   const byType = new Map<string, Dispatch[]>();
+  const gated: Gate[] = [];
   for (const rule of enabled) {
     if (rule.requiresImport && !rule.requiresImport.some((p) => imports!.has(p))) continue;
     const ctx: RuleContext = {
@@ -200,6 +201,8 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
       report: (r: Report) => bucket.push(toRaw(rule.id, r, opts.defaultSeverity(rule.id))),
     };
     if (rule.applies && !rule.applies(ctx)) continue;
+    const needs = rule.needs === undefined ? calleeWords(rule) : rule.needs;
+    if (needs) gated.push({ id: rule.id, words: new Set(typeof needs === 'function' ? needs(ctx) : needs) });
     for (const [type, visit] of Object.entries(rule.visit)) {
       const list = byType.get(type) ?? [];
       list.push({ rule, visit, ctx });
@@ -207,7 +210,18 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     }
   }
 
+  // Which rules a declaration's words leave out (see RuleDefinition.needs). One query for every
+  // declaration (a query per set of rules left out would be compiled again and again); where every
+  // rule is left out, only the directives are looked for, and only if the text has one.
+  const gates = gateMatcher(gated);
   const query = visitQuery(tree.language, [...byType.keys()]);
+  const commentsOnly = visitQuery(tree.language, []);
+  const dispatched = new Set([...byType.values()].flatMap((list) => list.map((d) => d.rule.id)));
+  const plan = (t: Top): { skip: ReadonlySet<string>; query: Query | undefined } => {
+    const skip = gates ? gates(file.text, t.base, t.end) : NONE;
+    if (skip.size < dispatched.size || [...dispatched].some((id) => !skip.has(id))) return { skip, query };
+    return { skip, query: file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined };
+  };
   const cache = opts.cache;
   if (cache && cache.context !== opts.context) {
     cache.context = opts.context ?? '';
@@ -518,7 +532,8 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
       sem.indexReads.clear();
       const errs: [number, number][] = [];
       const coms: { start: number; end: number; text: string }[] = [];
-      visitSubtree(t.node, query, byType, failed, errs, coms, budget, now, spent, () => bucket);
+      const { skip, query } = plan(t);
+      visitSubtree(t.node, query, byType, failed, skip, errs, coms, budget, now, spent, () => bucket);
       const within = (s: number, e: number) => s >= base && e <= end;
       // A finding, its fixes and its related locations inside the declaration are stored relative to
       // it; a related location in another declaration relative to that one; anything else (a fix
@@ -630,6 +645,66 @@ const finals = new WeakMap<RawFinding, Finding>();
 /** Index entries' values as text, per index object (see depValue). */
 const indexReadMemo = new WeakMap<PackageIndex, Map<string, string>>();
 
+/**
+ * A rule that visits only calls, and only of the callees it names, cannot report where none of those
+ * names is written (a callee it cannot name is visited, but the rule checks the name itself).
+ */
+function calleeWords(rule: RuleDefinition): readonly string[] | undefined {
+  const types = Object.keys(rule.visit);
+  return rule.callees && types.length === 1 && types[0] === 'call_expression' ? rule.callees : undefined;
+}
+
+interface Gate {
+  id: string;
+  words: ReadonlySet<string>;
+}
+
+/** One expression per set of words (whole identifiers: no identifier character on either side). */
+const wordExpressions = new Map<string, RegExp>();
+
+/**
+ * For the rules that name the words they need: which of them a stretch of the text leaves out (a
+ * rule none of whose words occurs there). One scan of the stretch for all words of all rules. A word
+ * `.name` is found only after a dot (a field or method: `x.name`, `x.\n\tname`).
+ */
+function gateMatcher(gated: Gate[]): ((text: string, start: number, end: number) => ReadonlySet<string>) | undefined {
+  if (!gated.length) return undefined;
+  const all = [...new Set(gated.flatMap((g) => [...g.words].map((w) => (w.startsWith('.') ? w.slice(1) : w))))];
+  all.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const key = all.join('\u0001');
+  let re = wordExpressions.get(key);
+  if (!re) {
+    const alts = all.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    re = new RegExp(alts.length ? `(?<![A-Za-z0-9_])(?:${alts.join('|')})(?![A-Za-z0-9_])` : '(?!)', 'g');
+    if (wordExpressions.size > 64) wordExpressions.clear();
+    wordExpressions.set(key, re);
+  }
+  const expr = re;
+  return (text, start, end) => {
+    const found = new Set<string>();
+    const stretch = text.slice(start, end);
+    expr.lastIndex = 0;
+    for (let m = expr.exec(stretch); m; m = expr.exec(stretch)) {
+      found.add(m[0]);
+      let k = m.index - 1;
+      while (k >= 0 && /\s/.test(stretch[k]!)) k--;
+      if (stretch[k] === '.') found.add(`.${m[0]}`);
+    }
+    let skip: Set<string> | undefined;
+    for (const g of gated) {
+      let any = false;
+      for (const w of g.words) {
+        if (found.has(w)) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) (skip ??= new Set()).add(g.id);
+    }
+    return skip ?? NONE;
+  };
+}
+
 function visitQuery(language: Language, types: string[]): Query {
   const alts = [...types].sort().filter((t) => /^[a-z_]+$/.test(t) && t !== 'comment').map((t) => `(${t})`);
   return compiledQuery(language, `${alts.length ? `[${alts.join(' ')}] @node\n` : ''}(comment) @comment`);
@@ -637,9 +712,10 @@ function visitQuery(language: Language, types: string[]): Query {
 
 function visitSubtree(
   top: Node,
-  query: Query,
+  query: Query | undefined,
   byType: Map<string, Dispatch[]>,
   failed: Set<string>,
+  skip: ReadonlySet<string>,
   errors: [number, number][],
   comments: { start: number; end: number; text: string }[],
   budget: number,
@@ -648,6 +724,7 @@ function visitSubtree(
   out: () => RawFinding[],
 ): void {
   if (top.hasError || top.isMissing || top.type === 'ERROR') collectErrors(top, errors);
+  if (!query) return;
   for (const { name, node } of query.captures(top)) {
     if (name === 'comment') {
       const text = node.text;
@@ -658,7 +735,7 @@ function visitSubtree(
     if (!list) continue;
     let callee: string | null | undefined;
     for (const d of list) {
-      if (failed.has(d.rule.id)) continue;
+      if (failed.has(d.rule.id) || skip.has(d.rule.id)) continue;
       if (d.rule.callees && node.type === 'call_expression') {
         if (callee === undefined) callee = calleeName(node);
         if (callee !== null && !d.rule.callees.includes(callee)) continue;

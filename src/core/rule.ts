@@ -45,6 +45,15 @@ export interface RuleDefinition {
   readonly requiresImport?: readonly string[];
   /** A finer cheap check on the whole file; the rule is skipped when it returns false. */
   readonly applies?: (ctx: RuleContext) => boolean;
+  /**
+   * Words (whole identifiers or keywords) without which the rule cannot report inside a top-level
+   * declaration: the engine does not call its visitors in a declaration whose text has none of them
+   * (comments and strings count, so the test only ever lets more through). A function gives them for
+   * the file, e.g. from the package index; what it reads of the index counts for every declaration.
+   * A word `.name` counts only after a dot (a field or method). Without needs, a rule that visits only
+   * calls of named callees needs those names; null: visited everywhere.
+   */
+  readonly needs?: readonly string[] | ((ctx: RuleContext) => readonly string[]) | null;
   readonly visit: Readonly<Record<string, Visitor>>;
   /**
    * For a rule that visits call_expression looking for certain callees only: their last names (`close`,

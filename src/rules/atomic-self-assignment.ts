@@ -13,6 +13,8 @@ const ADDS = new Set(['AddInt32', 'AddInt64', 'AddUint32', 'AddUint64', 'AddUint
  */
 export default defineRule({
   id: 'atomic-self-assignment',
+  // Only `x = atomic.AddT(&x, …)` (also dot-imported) is judged.
+  needs: [...ADDS],
   requiresImport: [PKG.atomic],
   visit: {
     assignment_statement: (n, ctx) => {

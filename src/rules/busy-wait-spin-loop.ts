@@ -8,6 +8,8 @@ import { field, namedChildren, statementsOf, unparen } from '../core/semantic/no
  */
 export default defineRule({
   id: 'busy-wait-spin-loop',
+  // Visits for statements only.
+  needs: ['for'],
   visit: {
     for_statement(loop, ctx) {
       const body = field(loop, 'body');

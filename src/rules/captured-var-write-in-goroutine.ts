@@ -21,6 +21,8 @@ import type { Decl } from '../core/semantic/scopes';
  */
 export default defineRule({
   id: 'captured-var-write-in-goroutine',
+  // A goroutine starts with `go` or `g.Go(func…)`.
+  needs: ['go', 'Go'],
   applies: (ctx) => /\bgo\s+func\b|\.Go\(\s*func\b/.test(ctx.file.text),
   visit: {
     go_statement: (n, ctx) => onLaunch(n, ctx),

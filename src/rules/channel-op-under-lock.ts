@@ -23,6 +23,8 @@ import { enclosingFunction, field, walk } from '../core/semantic/nodes';
  */
 export default defineRule({
   id: 'channel-op-under-lock',
+  // Every lock it follows is an `x.Lock()` or `x.RLock()` call.
+  needs: ['Lock', 'RLock'],
   applies: (ctx) => ctx.file.text.includes('<-'),
   visit: {
     // Each function (declaration, method or literal) on its own: an operation belongs to exactly one.

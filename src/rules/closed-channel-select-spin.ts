@@ -10,6 +10,8 @@ import { spinFinding } from '../core/semantic/select-loop';
  */
 export default defineRule({
   id: 'closed-channel-select-spin',
+  // Communication cases exist only in select statements.
+  needs: ['select'],
   visit: {
     communication_case(kase, ctx) {
       const r = spinFinding(kase, ctx);

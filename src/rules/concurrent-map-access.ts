@@ -26,6 +26,8 @@ import type { Severity } from '../core/types';
  */
 export default defineRule({
   id: 'concurrent-map-access',
+  // A goroutine starts with `go`, `g.Go(…)`, or a t.Run body that calls t.Parallel().
+  needs: ['go', 'Go', 'Parallel'],
   applies: (ctx) => /\bgo\s|\.Go\(|\.Parallel\(\)/.test(ctx.file.text),
   visit: {
     go_statement(n, ctx) {

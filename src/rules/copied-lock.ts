@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../core/rule';
 import { callArgs, field, namedChildren, unparen } from '../core/semantic/nodes';
-import { lockPath, packageHasLockTypes } from '../core/semantic/package-index';
+import { lockPath, lockWords, packageHasLockTypes } from '../core/semantic/package-index';
 import type { GoType } from '../core/semantic/types';
 
 /**
@@ -16,6 +16,9 @@ export default defineRule({
   // Nothing to copy unless a lock type is in reach: sync / sync/atomic imported, or a package type
   // (any file) holds one.
   applies: (ctx) => ctx.sem.imports.paths.has('sync') || ctx.sem.imports.paths.has('sync/atomic') || packageHasLockTypes(ctx.sem.index),
+  // A copied lock-bearing value has its type written in its declaration, or is reached through a name
+  // whose written type mentions one (see lockWords): declarations with none of those words are skipped.
+  needs: (ctx) => lockWords(ctx.sem.index),
   visit: {
     method_declaration(decl, ctx) {
       const name = field(decl, 'name')?.text ?? 'method';

@@ -8,6 +8,8 @@ import { FUNCTION_TYPES, field, namedChildren } from '../core/semantic/nodes';
  */
 export default defineRule({
   id: 'defer-in-channel-range',
+  // Visits defer statements only.
+  needs: ['defer'],
   visit: {
     defer_statement(def, ctx) {
       for (let p = def.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) {

@@ -10,6 +10,8 @@ import { FUNCTION_TYPES, field, walk } from '../core/semantic/nodes';
  */
 export default defineRule({
   id: 'defer-in-endless-loop',
+  // Visits defer statements only.
+  needs: ['defer'],
   visit: {
     defer_statement(def, ctx) {
       for (let p = def.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) {

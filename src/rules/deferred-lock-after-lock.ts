@@ -9,6 +9,8 @@ import { field, statementPairs } from '../core/semantic/nodes';
  */
 export default defineRule({
   id: 'deferred-lock-after-lock',
+  // Every lock it follows is an `x.Lock()` or `x.RLock()` call.
+  needs: ['Lock', 'RLock'],
   visit: {
     statement_list(list, ctx) {
       for (const [a, b] of statementPairs(list)) {

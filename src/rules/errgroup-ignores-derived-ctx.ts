@@ -25,6 +25,8 @@ import type { Fix, TextEdit } from '../core/types';
  */
 export default defineRule({
   id: 'errgroup-ignores-derived-ctx',
+  // Only `errgroup.WithContext(…)` is judged.
+  needs: ['WithContext'],
   requiresImport: [PKG.errgroup],
   visit: {
     short_var_declaration: (n, ctx) => check(n, ctx),

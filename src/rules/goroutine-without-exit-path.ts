@@ -14,6 +14,8 @@ import { leavesLoop } from '../core/semantic/select-loop';
  */
 export default defineRule({
   id: 'goroutine-without-exit-path',
+  // Visits go statements only.
+  needs: ['go'],
   applies: (ctx) => !ctx.file.isTest,
   visit: {
     go_statement(go, ctx) {

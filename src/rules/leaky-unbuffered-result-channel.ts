@@ -11,6 +11,8 @@ import type { Decl } from '../core/semantic/scopes';
  */
 export default defineRule({
   id: 'leaky-unbuffered-result-channel',
+  // Only `make(chan …)` is judged.
+  needs: ['chan'],
   visit: {
     short_var_declaration(stmt, ctx) {
       // Only `make(chan …)` matters: a text check before listing both sides.

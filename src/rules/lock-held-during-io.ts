@@ -20,6 +20,8 @@ const IO_NAME = new RegExp(`\\b(?:${[...Object.values(IO).flatMap((names) => [..
 
 export default defineRule({
   id: 'lock-held-during-io',
+  // Every lock it follows is an `x.Lock()` or `x.RLock()` call.
+  needs: ['Lock', 'RLock'],
   requiresImport: ['net/http', 'net', 'time', 'os/exec'],
   visit: {
     function_declaration: (fn, ctx) => check(fn, ctx),

@@ -25,6 +25,8 @@ import type { Fix } from '../core/types';
  */
 export default defineRule({
   id: 'loop-variable-capture',
+  // Visits for statements only.
+  needs: ['for'],
   applies: (ctx) => sharedLoopVariables(ctx),
   visit: {
     for_statement(loop, ctx) {

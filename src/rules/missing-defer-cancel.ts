@@ -16,6 +16,8 @@ const CONSTRUCTORS = new Set(['WithCancel', 'WithTimeout', 'WithDeadline', 'With
  */
 export default defineRule({
   id: 'missing-defer-cancel',
+  // Only the context.With… constructors (also dot-imported) are judged.
+  needs: [...CONSTRUCTORS],
   requiresImport: [PKG.context],
   visit: {
     short_var_declaration: (n, ctx) => check(n, ctx),

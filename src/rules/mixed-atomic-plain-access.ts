@@ -19,6 +19,11 @@ import type { Fix } from '../core/types';
 export default defineRule({
   id: 'mixed-atomic-plain-access',
   applies: (ctx) => !ctx.file.isTest && targetsOf(ctx.sem.index).any,
+  // Every access judged names a target variable or field.
+  needs: (ctx) => {
+    const t = targetsOf(ctx.sem.index);
+    return [...t.vars.keys(), ...t.fieldNames];
+  },
   visit: {
     function_declaration: (fn, ctx) => checkFunction(fn, ctx),
     method_declaration: (fn, ctx) => checkFunction(fn, ctx),

@@ -2,6 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type RuleContext } from '../core/rule';
 import { PKG } from '../core/semantic/imports';
 import { callArgs, field, unparen } from '../core/semantic/nodes';
+import { derivedRead } from '../core/semantic/index-reads';
+import type { PackageIndex } from '../core/semantic/package-index';
 import { isNamed } from '../core/semantic/types';
 import type { Fix } from '../core/types';
 
@@ -11,6 +13,8 @@ import type { Fix } from '../core/types';
  */
 export default defineRule({
   id: 'nil-context',
+  // It reports a call, by name, of a package function whose first parameter is an unchecked context.
+  needs: (ctx) => derivedRead(ctx.sem.index, 'nilContextCallees', contextTakers, (names) => names.join(' ')),
   visit: {
     call_expression(call, ctx) {
       // Only a call with a nil argument matters: a text check before listing the arguments.
@@ -32,6 +36,18 @@ export default defineRule({
     },
   },
 });
+
+/** The package functions whose first parameter is a context they do not check against nil. */
+function contextTakers(idx: PackageIndex): string[] {
+  let names = takers.get(idx);
+  if (!names) {
+    names = [...idx.funcs].filter(([, f]) => f.params[0] && isNamed(f.params[0].type, PKG.context, 'Context') && !f.params[0].nilChecked).map(([n]) => n);
+    takers.set(idx, names);
+  }
+  return names;
+}
+
+const takers = new WeakMap<PackageIndex, string[]>();
 
 /** `f`, or the generic function in `f[int]`. */
 function calleeName(fn: Node | null): Node | null {

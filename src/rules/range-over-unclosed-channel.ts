@@ -14,6 +14,8 @@ import type { Decl } from '../core/semantic/scopes';
  */
 export default defineRule({
   id: 'range-over-unclosed-channel',
+  // Visits range clauses only.
+  needs: ['range'],
   visit: {
     range_clause(rc, ctx) {
       const right = field(rc, 'right');

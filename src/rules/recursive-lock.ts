@@ -12,6 +12,8 @@ import { field } from '../core/semantic/nodes';
  */
 export default defineRule({
   id: 'recursive-lock',
+  // Every lock it follows is an `x.Lock()` or `x.RLock()` call.
+  needs: ['Lock', 'RLock'],
   visit: {
     function_declaration: (fn, ctx) => check(fn, ctx),
     method_declaration: (fn, ctx) => check(fn, ctx),

@@ -14,6 +14,8 @@ import { leavesLoop, spinFinding } from '../core/semantic/select-loop';
  */
 export default defineRule({
   id: 'recv-without-ok-on-closable-channel',
+  // Communication cases exist only in select statements.
+  needs: ['select'],
   visit: {
     communication_case(kase, ctx) {
       const comm = field(kase, 'communication');

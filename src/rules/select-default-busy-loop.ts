@@ -7,6 +7,8 @@ import { enclosingLoop, field, namedChildren, statementsOf } from '../core/seman
  */
 export default defineRule({
   id: 'select-default-busy-loop',
+  // Visits default cases only.
+  needs: ['default'],
   visit: {
     default_case(def, ctx) {
       const select = def.parent;

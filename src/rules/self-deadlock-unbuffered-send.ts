@@ -11,6 +11,8 @@ import { enclosingFunction, enclosingLoop, field, namedChildren, unparen, walk }
  */
 export default defineRule({
   id: 'self-deadlock-unbuffered-send',
+  // Only `make(chan …)` is judged.
+  needs: ['chan'],
   visit: {
     short_var_declaration: (n, ctx) => check(n, ctx),
     var_spec: (n, ctx) => check(n, ctx),

@@ -18,6 +18,8 @@ const TWIN: Record<string, string> = { Fatal: 'Error', Fatalf: 'Errorf', FailNow
  */
 export default defineRule({
   id: 'testing-fatal-in-goroutine',
+  // Both visitors need a go statement in the declaration (see goroutineBetween).
+  needs: ['go'],
   requiresImport: [PKG.testing],
   callees: [...GOEXIT],
   visit: {

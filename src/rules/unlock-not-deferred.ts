@@ -14,6 +14,8 @@ import type { Fix } from '../core/types';
  */
 export default defineRule({
   id: 'unlock-not-deferred',
+  // Every lock it follows is an `x.Lock()` or `x.RLock()` call.
+  needs: ['Lock', 'RLock'],
   visit: {
     function_declaration: (fn, ctx) => check(fn, ctx),
     method_declaration: (fn, ctx) => check(fn, ctx),

@@ -15,6 +15,8 @@ import type { Fix } from '../core/types';
  */
 export default defineRule({
   id: 'waitgroup-add-in-goroutine',
+  // Visits go statements only.
+  needs: ['go'],
   requiresImport: [PKG.sync],
   visit: {
     go_statement(goStmt, ctx) {

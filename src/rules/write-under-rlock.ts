@@ -12,6 +12,8 @@ import { callArgs, field, namedChildren, unparen } from '../core/semantic/nodes'
  */
 export default defineRule({
   id: 'write-under-rlock',
+  // It judges writes under an `x.RLock()` call only.
+  needs: ['RLock'],
   visit: {
     function_declaration: (fn, ctx) => check(fn, ctx),
     method_declaration: (fn, ctx) => check(fn, ctx),

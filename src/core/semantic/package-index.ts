@@ -57,6 +57,8 @@ export interface PackageIndex {
   funcs: Map<string, FuncInfo>;
   /** Package-level variables with a known type. */
   vars: Map<string, GoType>;
+  /** Package-level variables whose type is not written (`var x = f()`): the identifiers of the value. */
+  untypedVars: Map<string, string[]>;
   /**
    * Types declared inside functions, consulted when no package-level type has the name (a local type
    * is only visible in its function, so a clash between two functions' local types is possible but rare).
@@ -80,6 +82,7 @@ export function emptyIndex(packageName = ''): PackageIndex {
     methods: new Map(),
     funcs: new Map(),
     vars: new Map(),
+    untypedVars: new Map(),
     localStructs: new Map(),
     localNamedTypes: new Map(),
     atomicRefs: [],
@@ -141,6 +144,10 @@ export function indexDecl(decl: Node, imports: Imports, idx: PackageIndex = empt
           const v = values[i];
           if (!t && v?.type === 'composite_literal') t = parseType(field(v, 'type'), imports);
           if (t) idx.vars.set(n.text, t);
+          else {
+            const value = values.length === spec.childrenForFieldName('name').length ? v : field(spec, 'value');
+            idx.untypedVars.set(n.text, [...new Set(value?.text.match(WORDS) ?? [])]);
+          }
         });
       }
       break;
@@ -231,6 +238,7 @@ export function mergeIndexes(parts: PackageIndex[]): PackageIndex {
     for (const [k, v] of p.namedTypes) if (!out.namedTypes.has(k)) out.namedTypes.set(k, v);
     for (const [k, v] of p.funcs) if (!out.funcs.has(k)) out.funcs.set(k, v);
     for (const [k, v] of p.vars) if (!out.vars.has(k)) out.vars.set(k, v);
+    for (const [k, v] of p.untypedVars) out.untypedVars.set(k, v);
     for (const [k, v] of p.methods) out.methods.set(k, [...(out.methods.get(k) ?? []), ...v]);
     out.atomicRefs.push(...p.atomicRefs);
     for (const [k, v] of p.ctxCallers) if (!out.ctxCallers.has(k)) out.ctxCallers.set(k, v);
@@ -273,6 +281,70 @@ export function packageHasLockTypes(idx: PackageIndex): boolean {
     }
     return v;
   });
+}
+
+/**
+ * The words (identifiers) of which an expression whose type holds a lock must have one in its
+ * declaration, as far as typeOf can tell (see FileSemantics.typeOf): the types that hold locks (the
+ * package's and sync's / sync/atomic's), and every name whose type is written elsewhere and mentions
+ * one: fields, package variables, functions and methods by their results, other named types. A
+ * package variable without a written type (`var x = f()`) may have any type: every such name is in.
+ */
+export function lockWords(idx: PackageIndex): string[] {
+  return derivedRead(idx, 'lockWords', (real) => {
+    let v = lockWordCache.get(real);
+    if (!v) lockWordCache.set(real, (v = computeLockWords(real)));
+    return v;
+  }, (v) => v.join(' '));
+}
+
+const WORDS = /[\p{L}_][\p{L}\p{N}_]*/gu;
+
+const lockWordCache = new WeakMap<PackageIndex, string[]>();
+
+function computeLockWords(idx: PackageIndex): string[] {
+  const words = new Set<string>([...SYNC_LOCKS, ...ATOMIC_LOCKS]);
+  const lockTypes = new Set<string>();
+  for (const table of [idx.structs, idx.namedTypes, idx.localStructs, idx.localNamedTypes]) {
+    for (const name of table.keys()) if (lockPath({ k: 'named', pkg: '', name }, idx)) lockTypes.add(name);
+  }
+  for (const name of lockTypes) words.add(name);
+  const mentions = (t: GoType, depth = 0): boolean => {
+    if (depth > 16) return true;
+    switch (t.k) {
+      case 'named':
+        return t.pkg === '' ? lockTypes.has(t.name) : (t.pkg === 'sync' && SYNC_LOCKS.has(t.name)) || (t.pkg === 'sync/atomic' && ATOMIC_LOCKS.has(t.name));
+      case 'pointer':
+      case 'slice':
+      case 'array':
+      case 'chan':
+        return mentions(t.elem, depth + 1);
+      case 'map':
+        return mentions(t.key, depth + 1) || mentions(t.elem, depth + 1);
+      case 'struct':
+        return t.fields.some((f) => mentions(f.type, depth + 1));
+      case 'func':
+        return t.results.some((r) => mentions(r, depth + 1));
+      default:
+        return false;
+    }
+  };
+  // Fields and methods are reached only through a selector: `.name`.
+  for (const table of [idx.structs, idx.localStructs]) for (const fields of table.values()) for (const f of fields) if (mentions(f.type)) words.add(`.${f.name}`);
+  for (const table of [idx.namedTypes, idx.localNamedTypes]) for (const [name, t] of table) if (mentions(t)) words.add(name);
+  for (const [name, t] of idx.vars) if (mentions(t)) words.add(name);
+  for (const [name, f] of idx.funcs) if (f.results.some((r) => mentions(r))) words.add(name);
+  for (const list of idx.methods.values()) for (const m of list) if (m.results.some((r) => mentions(r))) words.add(`.${m.name}`);
+  // A variable without a written type has its value's type: in when its value has one of the words.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, inValue] of idx.untypedVars) {
+      if (words.has(name) || !inValue.some((w) => words.has(w) || words.has(`.${w}`))) continue;
+      words.add(name);
+      grew = true;
+    }
+  }
+  return [...words].filter((w) => /^\.?[\p{L}_][\p{L}\p{N}_]*$/u.test(w) && w !== '_').sort();
 }
 
 const SYNC_LOCKS = new Set(['Mutex', 'RWMutex', 'WaitGroup', 'Once', 'Cond', 'Map', 'Pool']);
