@@ -236,6 +236,8 @@ export function callsWithContext(decl: Node, view: ScopeView, out: Map<string, s
     const fn = field(n, 'function');
     let key: string | undefined;
     if (fn?.type === 'identifier') {
+      // A callee already recorded needs no second look (its first caller is the one kept).
+      if (out.has(fn.text)) continue;
       // A package function (declared in this file, or in a sibling, which the scopes do not know).
       const d = view.scopes.resolve(fn);
       if ((!d && !PREDECLARED_FUNCS.has(fn.text)) || (d?.kind === 'func' && d.packageLevel)) key = fn.text;

@@ -20,7 +20,10 @@ export interface FuncInfo {
 export interface ParamInfo {
   name: string;
   type: GoType;
-  /** For a sync.WaitGroup or testing parameter: methods called on it in the body, outside nested func literals. */
+  /**
+   * For a sync.WaitGroup or testing parameter: the methods of FOLLOWED_CALLS called on it in the body,
+   * outside nested func literals.
+   */
   paramCalls: string[];
   /** The body starts goroutines (outside nested func literals) after calling Add on this parameter. */
   startsGoroutines: boolean;
@@ -157,11 +160,9 @@ export function indexDecl(decl: Node, imports: Imports, idx: PackageIndex = empt
     const body = field(decl, 'body');
     if (body) collectAtomicRefs(body, imports, idx.atomicRefs);
     if (body) callsWithContext(decl, { imports, scopes: new Scopes() }, idx.ctxCallers);
-    if (body && body.text.includes('type ')) {
-      walk(body, (n) => {
-        if (n.type === 'type_declaration') indexTypes(n, imports, idx.localStructs, idx.localNamedTypes);
-        return true;
-      });
+    // Only a body that can declare a type (`type T …`, not `.(type)`) is searched, in WASM.
+    if (body && LOCAL_TYPE_TEXT.test(body.text)) {
+      for (const { node } of queryFor(body, LOCAL_TYPES).captures(body)) indexTypes(node, imports, idx.localStructs, idx.localNamedTypes);
     }
   }
   return idx;
@@ -187,6 +188,35 @@ function varSpecs(decl: Node): Node[] {
   return out;
 }
 
+/**
+ * The methods of a WaitGroup or testing parameter that rules ask about: Add (waitgroup-add-in-goroutine),
+ * and those that end the calling goroutine (testing-fatal-in-goroutine).
+ */
+const FOLLOWED_CALLS: ReadonlySet<string> = new Set(['Add', 'Fatal', 'Fatalf', 'FailNow', 'Skip', 'Skipf', 'SkipNow']);
+
+const followedCalls = new Map<string, RegExp>();
+function followedCall(name: string): RegExp {
+  let re = followedCalls.get(name);
+  if (!re) {
+    re = new RegExp(`\\b${name}\\s*\\.\\s*(?:${[...FOLLOWED_CALLS].join('|')})\\b`);
+    if (followedCalls.size > 4096) followedCalls.clear();
+    followedCalls.set(name, re);
+  }
+  return re;
+}
+
+/** `p == nil`, `nil != p`, …: compiled once per parameter name (ctx, t, opts, … repeat). */
+const nilChecks = new Map<string, RegExp>();
+function nilCheck(name: string): RegExp {
+  let re = nilChecks.get(name);
+  if (!re) {
+    re = new RegExp(`\\b${name}\\s*[!=]=\\s*nil\\b|\\bnil\\s*[!=]=\\s*${name}\\b`);
+    if (nilChecks.size > 4096) nilChecks.clear();
+    nilChecks.set(name, re);
+  }
+  return re;
+}
+
 function funcInfo(decl: Node, name: string, imports: Imports): FuncInfo {
   const params: ParamInfo[] = [];
   for (const p of namedChildren(field(decl, 'parameters'))) {
@@ -199,14 +229,13 @@ function funcInfo(decl: Node, name: string, imports: Imports): FuncInfo {
   // Only WaitGroup and testing parameters are followed (what `go worker(&wg)` and `go helper(t)` need);
   // a text check first avoids walking bodies that cannot call a method on one.
   const body = field(decl, 'body');
-  if (body) {
-    const text = body.text;
-    for (const p of params) {
-      if (p.name && new RegExp(`\\b${p.name}\\s*[!=]=\\s*nil\\b|\\bnil\\s*[!=]=\\s*${p.name}\\b`).test(text)) p.nilChecked = true;
-    }
+  const text = body && params.some((p) => p.name) ? body.text : '';
+  if (text.includes('nil')) {
+    for (const p of params) if (p.name && text.includes(p.name) && nilCheck(p.name).test(text)) p.nilChecked = true;
   }
+  // Of the methods called on one, only those the rules ask about are recorded (see FOLLOWED_CALLS).
   const wgParams = params.filter((p) => p.name && isTracked(p.type));
-  if (body && wgParams.length && wgParams.some((p) => body.text.includes(`${p.name}.`))) {
+  if (body && wgParams.length && wgParams.some((p) => followedCall(p.name).test(text))) {
     const byName = new Map(wgParams.map((p) => [p.name, p] as const));
     // In document order, outside function literals: method calls on a parameter (`wg.Add(1)`), and go
     // statements after an Add. One query matched in WASM instead of a walk over every node of the body
@@ -220,12 +249,15 @@ function funcInfo(decl: Node, name: string, imports: Imports): FuncInfo {
       } else if (name === 'call') {
         const sc = selectorCall(node);
         const p = sc && sc.operand.type === 'identifier' ? byName.get(sc.operand.text) : undefined;
-        if (p && !p.paramCalls.includes(sc!.name)) p.paramCalls.push(sc!.name);
+        if (p && FOLLOWED_CALLS.has(sc!.name) && !p.paramCalls.includes(sc!.name)) p.paramCalls.push(sc!.name);
       }
     }
   }
   return { name, params, results: resultTypes(field(decl, 'result'), imports) };
 }
+
+const LOCAL_TYPES = '(type_declaration) @type';
+const LOCAL_TYPE_TEXT = /\btype\s*[(\p{L}_]/u;
 
 /** Function literals, go statements and method calls on a plain name, for the parameter facts of funcInfo. */
 const PARAM_CALLS = '(func_literal) @lit (go_statement) @go (call_expression function: (selector_expression operand: (identifier))) @call';
