@@ -5,7 +5,7 @@ import type { Analyzer, AnalyzerInit, DocumentHandle, DocumentRequest, PackageRe
 import type { Config } from './config';
 import { GoDocument } from './document';
 import { analyzeTree, DeclCache } from './engine';
-import { effectiveGoVersion, goModVersion } from './go-version';
+import { buildConstraintVersion, effectiveGoVersion, goModVersion } from './go-version';
 import { GoParser, loadGo } from './parser';
 import type { RuleDefinition } from './rule';
 import { collectImports } from './semantic/imports';
@@ -165,6 +165,9 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
           const context = [
             index.packageName,
             effectiveGoVersion(req.goVersion ?? goModVersion(req.goMod), doc.text) ?? '',
+            // The file's own //go:build version too: loop-variable-capture reads it apart from the
+            // effective version (an older build line keeps the old loop semantics in a newer module).
+            buildConstraintVersion(doc.text) ?? '',
             JSON.stringify(req.config ?? null),
             JSON.stringify(req.only ?? null),
             importsKey,

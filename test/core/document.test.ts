@@ -271,3 +271,34 @@ func other() int { return 1 }
     doc.dispose();
   }
 });
+
+test('a cached declaration is re-judged when the //go:build line alone changes its Go version', async () => {
+  // Found by npm run fuzz: the module says 1.22, the build line keeps 1.21 loop semantics; breaking the
+  // build line left the cached loop-variable-capture finding in place (the effective version, max of
+  // the two, stayed 1.22, and it was all the cache keyed on).
+  const text = `//go:build go1.21
+
+package loops
+
+import "fmt"
+
+func downgraded(items []string) {
+	for _, it := range items {
+		go func() {
+			fmt.Println(it)
+		}()
+	}
+}
+`;
+  const a = await analyzer();
+  const doc = a.openDocument('a.go', text);
+  try {
+    assert.deepEqual(doc.analyze({ goVersion: 22 }).findings.map((f) => f.ruleId), ['loop-variable-capture']);
+    doc.update([{ rangeOffset: text.indexOf('build'), rangeLength: 0, text: 'x' }]);
+    assert.deepEqual(doc.analyze({ goVersion: 22 }).findings.map((f) => f.ruleId), []);
+    doc.update([{ rangeOffset: text.indexOf('build'), rangeLength: 1, text: '' }]);
+    assert.deepEqual(doc.analyze({ goVersion: 22 }).findings.map((f) => f.ruleId), ['loop-variable-capture']);
+  } finally {
+    doc.dispose();
+  }
+});
