@@ -51,6 +51,8 @@ interface DeclResult {
   reads: { facts: readonly string[]; names: ReadonlySet<string>; index: boolean };
   /** Whether a finding has a related location in another declaration. */
   anchored: boolean;
+  /** The rules its words left out when it was computed (see RuleDefinition.needs), comma-separated. */
+  skip: string;
   /** Its findings as last placed in the file: at which offset, line and column, and the findings. */
   placed?: { base: number; line: number; character: number; findings: RawFinding[] };
 }
@@ -112,6 +114,8 @@ export class DeclCache {
   /** The previous analysis: its declaration keys in order ('' for one with syntax errors) and index. */
   keys: string[] = [];
   index?: PackageIndex;
+  /** The rules' words at the previous analysis (see RuleDefinition.needs). */
+  gates = '';
   /** Package-level names declared by the previous analysis's declarations without a key, by position. */
   keylessNames = new Map<number, string[]>();
   /** Their file-wide facts, where they were worked out. */
@@ -202,7 +206,13 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     };
     if (rule.applies && !rule.applies(ctx)) continue;
     const needs = rule.needs === undefined ? calleeWords(rule) : rule.needs;
-    if (needs) gated.push({ id: rule.id, words: new Set(typeof needs === 'function' ? needs(ctx) : needs) });
+    if (needs) {
+      // What a needs function reads does not count for every declaration (as applies' reads do): a
+      // cached result stays valid while the rules it skipped are the same (see DeclResult.skip).
+      const before = new Set(sem.indexReads);
+      gated.push({ id: rule.id, words: new Set(typeof needs === 'function' ? needs(ctx) : needs) });
+      for (const r of sem.indexReads) if (!before.has(r)) sem.indexReads.delete(r);
+    }
     for (const [type, visit] of Object.entries(rule.visit)) {
       const list = byType.get(type) ?? [];
       list.push({ rule, visit, ctx });
@@ -217,8 +227,9 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
   const query = visitQuery(tree.language, [...byType.keys()]);
   const commentsOnly = visitQuery(tree.language, []);
   const dispatched = new Set([...byType.values()].flatMap((list) => list.map((d) => d.rule.id)));
+  const skipOf = (t: Top): ReadonlySet<string> => (gates ? gates(file.text, t.base, t.end) : NONE);
   const plan = (t: Top): { skip: ReadonlySet<string>; query: Query | undefined } => {
-    const skip = gates ? gates(file.text, t.base, t.end) : NONE;
+    const skip = skipOf(t);
     if (skip.size < dispatched.size || [...dispatched].some((id) => !skip.has(id))) return { skip, query };
     return { skip, query: file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined };
   };
@@ -227,6 +238,11 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     cache.context = opts.context ?? '';
     cache.entries.clear();
   }
+  // A cached result is reused only if the same rules are left out of its declaration, which can
+  // differ only where a rule's words changed (copied-lock's, when a lock type is declared).
+  const gateKey = gated.map((g) => `${g.id}:${[...g.words].join(' ')}`).join('\n');
+  const gatesChanged = !!cache && cache.gates !== gateKey;
+  if (cache) cache.gates = gateKey;
   const raw: RawFinding[] = [];
   const errors: [number, number][] = [];
   const comments: { start: number; end: number; text: string }[] = [];
@@ -525,6 +541,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     // only its suspect dependencies are re-computed.
     const stable = at < prefix || at >= tops.length - suffix;
     if (result && (!stable || touched(result)) && !result.deps.every(([dep, value]) => (stable && !suspect(dep)) || depValue(dep) === value)) result = undefined;
+    if (result && gatesChanged && [...skipOf(t)].join(',') !== result.skip) result = undefined;
     if (result?.anchored && !result.findings.every((f) => f.related.every((r) => !r.anchor || anchorBases(r.anchor)?.[r.occ ?? 0] !== undefined))) result = undefined;
     if (!result) {
       bucket = [];
@@ -533,6 +550,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
       const errs: [number, number][] = [];
       const coms: { start: number; end: number; text: string }[] = [];
       const { skip, query } = plan(t);
+      const skipped = [...skip].join(',');
       visitSubtree(t.node, query, byType, failed, skip, errs, coms, budget, now, spent, () => bucket);
       const within = (s: number, e: number) => s >= base && e <= end;
       // A finding, its fixes and its related locations inside the declaration are stored relative to
@@ -561,6 +579,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
         deps: cache ? [...factDeps(sem.consulted, base, end), ...new Set([...fileReads, ...sem.indexReads].map((r) => `\u0001${r}`))].map((dep) => [dep, depValue(dep)]) : [],
         reads: { facts: [], names: NONE, index: false },
         anchored: findings.some((f) => f.related.some((r) => r.anchor)),
+        skip: skipped,
       };
       result.reads = readsOf(result.deps);
       // While a rule is stopped for this file, results lack its findings: they are not kept (the rule

@@ -302,3 +302,32 @@ func downgraded(items []string) {
     doc.dispose();
   }
 });
+
+test('a declaration a rule skipped for want of its words is re-judged when the words change', async () => {
+  // copied-lock's words come from the package's lock-bearing types: T becomes one when a mutex is
+  // added to it, and only then is f (which names T and nothing else of the kind) visited for it.
+  const text = `package a
+
+import "sync"
+
+var _ sync.Mutex
+
+type T struct {
+	n int
+}
+
+func f(t T) {}
+`;
+  const a = await analyzer();
+  const doc = a.openDocument('a.go', text);
+  try {
+    assert.deepEqual(doc.analyze().findings.map((f) => f.ruleId), []);
+    const at = text.indexOf('n int');
+    doc.update([{ rangeOffset: at, rangeLength: 0, text: 'mu sync.Mutex\n\t' }]);
+    assert.deepEqual(doc.analyze().findings.map((f) => f.ruleId), ['copied-lock']);
+    doc.update([{ rangeOffset: at, rangeLength: 'mu sync.Mutex\n\t'.length, text: '' }]);
+    assert.deepEqual(doc.analyze().findings.map((f) => f.ruleId), []);
+  } finally {
+    doc.dispose();
+  }
+});
