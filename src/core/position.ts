@@ -3,13 +3,18 @@ import type { Position, Span } from './types';
 
 /** Maps UTF-16 offsets to line/character, with a lazily built line table. */
 export class LineMap {
-  private starts?: number[];
+  private starts?: Uint32Array;
   constructor(private readonly text: string) {}
 
-  private lineStarts(): number[] {
+  private lineStarts(): Uint32Array {
     if (!this.starts) {
-      const s = [0];
-      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) s.push(i + 1);
+      // Counted first, then filled: the editor builds this table on every keystroke, and a growing array
+      // allocated several times its final size.
+      let n = 1;
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) n++;
+      const s = new Uint32Array(n);
+      n = 1;
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) s[n++] = i + 1;
       this.starts = s;
     }
     return this.starts;
