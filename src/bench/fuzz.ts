@@ -122,8 +122,9 @@ const PIECES = ['x', ' ', '\n', '}', '{', ';', '"', '(', 'close(ch)\n', 'ch <- 1
     const text = mutate(texts);
     let problems: string[] = [];
     let ms = 0;
+    let edit: { rangeOffset: number; rangeLength: number; text: string } | undefined;
+    const req = { goVersion: 21 + rand(5) };
     try {
-      const req = { goVersion: 21 + rand(5) };
       // The time limit is for one analysis of the input (the editor-path checks below are extra work).
       const s = performance.now();
       const [res] = a.analyzePackage({ files: [{ path: 'fuzz.go', text }], ...req });
@@ -148,6 +149,7 @@ const PIECES = ['x', ' ', '\n', '}', '{', ';', '"', '(', 'close(ch)\n', 'ch <- 1
       // Then a keystroke-sized edit of the input, where most cached results are reused.
       const at = rand(text.length + 1);
       const small = { rangeOffset: at, rangeLength: rand(3) === 0 ? Math.min(rand(6), text.length - at) : 0, text: PIECES[rand(PIECES.length)]! };
+      edit = small;
       doc.update([small]);
       const edited = doc.text;
       const [res2] = a.analyzePackage({ files: [{ path: 'fuzz.go', text: edited }], ...req });
@@ -165,8 +167,11 @@ const PIECES = ['x', ' ', '\n', '}', '{', ';', '"', '(', 'close(ch)\n', 'ch <- 1
     if (problems.length) {
       failures++;
       mkdirSync('test/fixtures/_fuzz', { recursive: true });
-      const file = `test/fixtures/_fuzz/seed-${caseSeed}.go.txt`;
-      writeFileSync(file, text);
+      // Everything a replay needs (test/core/fuzz-regressions.test.ts): the input, the Go version and the
+      // keystroke-sized edit typed after it. An input cut from the Debian corpus (--corpus) is not ours
+      // to commit: reduce it to a case of our own first.
+      const file = `test/fixtures/_fuzz/seed-${caseSeed}.json`;
+      writeFileSync(file, JSON.stringify({ seed: caseSeed, goVersion: req.goVersion, edit, problems, text }, null, 1) + '\n');
       console.log(`FAIL #${i} (seed ${caseSeed}) → ${file}\n  ${problems.join('\n  ')}`);
     }
   }

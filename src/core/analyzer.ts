@@ -132,7 +132,16 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
           // import list once per declaration on every keystroke).
           if (importsKey !== declImportsKey) declIndexes = new Map();
           declImportsKey = importsKey;
-          const tops = topLevel.update(root, doc.text, doc.takeChanges());
+          const changes = doc.takeChanges();
+          if (changes.reparsed) {
+            // After settle the editor must show what the CLI shows: the same text may have parsed
+            // otherwise before (see DocChanges.reparsed), so everything kept by text is dropped.
+            declIndexes = new Map();
+            prevParts = [];
+            prevIndex = undefined;
+            decls.clear();
+          }
+          const tops = topLevel.update(root, doc.text, changes);
           const parts: PackageIndex[] = [];
           for (const t of tops) {
             if (!DECLS.has(t.type)) continue;

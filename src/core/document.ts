@@ -15,6 +15,12 @@ export interface ContentChange {
 export interface DocChanges {
   /** Anything may have changed (new document, reset, settle): nothing is carried over by position. */
   all: boolean;
+  /**
+   * The tree was parsed afresh from text with syntax errors (settle). Error recovery can then parse a
+   * declaration with the same text, and no error of its own, otherwise than before (`close(c)` as a
+   * conversion instead of a call): nothing cached by a declaration's text is reused.
+   */
+  reparsed?: boolean;
   /** The edits in order, each as [start, oldEnd, newEnd] in the offsets of the text before it. */
   edits: [number, number, number][];
   /**
@@ -98,6 +104,7 @@ export class GoDocument {
     if (this.fresh || !this.treeValue.rootNode.hasError) return false;
     this.fresh = true;
     this.changes.all = true;
+    this.changes.reparsed = true;
     const old = this.treeValue;
     this.treeValue = this.parser.parse(this.textValue);
     old.delete();
@@ -112,6 +119,7 @@ export class GoDocument {
     this.textValue = text;
     this.fresh = true;
     this.changes.all = true;
+    if (this.treeValue.rootNode.hasError) this.changes.reparsed = true;
   }
 
   /** What changed since the previous call (everything, the first time). */

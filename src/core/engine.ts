@@ -126,6 +126,11 @@ export class DeclCache {
    * them with an entry per declaration, garbage that surfaced as GC pauses); they are swept once they
    * hold 64 entries more than the file has declarations, so they stay bounded by the document.
    */
+  /** Forgets everything (see DocChanges.reparsed). */
+  clear(): void {
+    Object.assign(this, new DeclCache());
+  }
+
   sweep(live: readonly string[]): void {
     const limit = live.length + 64;
     if (this.entries.size <= limit && this.facts.size <= limit && this.names.size <= limit && this.values.size <= 4 * limit) return;
