@@ -239,8 +239,11 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     return { skip, query: file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined };
   };
   const cache = opts.cache;
-  if (cache && cache.context !== opts.context) {
-    cache.context = opts.context ?? '';
+  // A root that is one ERROR node (badly broken code) has no file scope: every name resolves otherwise
+  // than under a source_file, for declarations whose text did not change too.
+  const context = `${opts.context ?? ''}\u0000${root.type}`;
+  if (cache && cache.context !== context) {
+    cache.context = context;
     cache.entries.clear();
   }
   // A cached result is reused only if the same rules are left out of its declaration, which can
