@@ -121,16 +121,16 @@ export class DeclCache {
   /** Their file-wide facts, where they were worked out. */
   keylessFacts = new Map<number, TopFacts>();
 
+  /** Forgets everything: a fresh parse of text with errors (see DocChanges.reparsed). */
+  clear(): void {
+    Object.assign(this, new DeclCache());
+  }
+
   /**
    * The maps above are kept across analyses and updated in place (a keystroke used to rebuild each of
    * them with an entry per declaration, garbage that surfaced as GC pauses); they are swept once they
    * hold 64 entries more than the file has declarations, so they stay bounded by the document.
    */
-  /** Forgets everything (see DocChanges.reparsed). */
-  clear(): void {
-    Object.assign(this, new DeclCache());
-  }
-
   sweep(live: readonly string[]): void {
     const limit = live.length + 64;
     if (this.entries.size <= limit && this.facts.size <= limit && this.names.size <= limit && this.values.size <= 4 * limit) return;
@@ -549,7 +549,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
     // only its suspect dependencies are re-computed.
     const stable = at < prefix || at >= tops.length - suffix;
     if (result && (!stable || touched(result)) && !result.deps.every(([dep, value]) => (stable && !suspect(dep)) || depValue(dep) === value)) result = undefined;
-    if (result && gatesChanged && [...skipOf(t)].join(',') !== result.skip) result = undefined;
+    if (result && gatesChanged && skipKey(skipOf(t)) !== result.skip) result = undefined;
     if (result?.anchored && !result.findings.every((f) => f.related.every((r) => !r.anchor || anchorBases(r.anchor)?.[r.occ ?? 0] !== undefined))) result = undefined;
     if (!result) {
       bucket = [];
@@ -558,7 +558,6 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
       const errs: [number, number][] = [];
       const coms: { start: number; end: number; text: string }[] = [];
       const { skip, query } = plan(t);
-      const skipped = [...skip].join(',');
       visitSubtree(t.node, query, byType, failed, skip, errs, coms, budget, now, spent, () => bucket);
       const within = (s: number, e: number) => s >= base && e <= end;
       // A finding, its fixes and its related locations inside the declaration are stored relative to
@@ -587,7 +586,7 @@ export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: P
         deps: cache ? [...factDeps(sem.consulted, base, end), ...new Set([...fileReads, ...sem.indexReads].map((r) => `\u0001${r}`))].map((dep) => [dep, depValue(dep)]) : [],
         reads: { facts: [], names: NONE, index: false },
         anchored: findings.some((f) => f.related.some((r) => r.anchor)),
-        skip: skipped,
+        skip: skipKey(skip),
       };
       result.reads = readsOf(result.deps);
       // While a rule is stopped for this file, results lack its findings: they are not kept (the rule
@@ -730,6 +729,11 @@ function gateMatcher(gated: Gate[]): ((text: string, start: number, end: number)
     }
     return skip ?? NONE;
   };
+}
+
+/** The rules a declaration's words leave out, as DeclResult.skip stores them. */
+function skipKey(skip: ReadonlySet<string>): string {
+  return [...skip].join(',');
 }
 
 function visitQuery(language: Language, types: string[]): Query {
