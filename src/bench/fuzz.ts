@@ -11,8 +11,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { createAnalyzer, readWasm } from '../node/engine';
-import type { FileResult, Span } from '../core/types';
+import type { FileResult } from '../core/types';
 import { corpusFiles } from './corpus';
+import { check } from './fuzz-check';
 
 const args = process.argv.slice(2);
 const num = (name: string, d: number) => {
@@ -84,25 +85,6 @@ function mutate(texts: string[]): string {
     }
   }
   return t;
-}
-
-function check(text: string, res: FileResult): string[] {
-  const bad: string[] = [];
-  const span = (s: Span, what: string) => {
-    if (s.start.offset < 0 || s.end.offset > text.length || s.start.offset > s.end.offset) bad.push(`${what} span out of range or inverted`);
-  };
-  for (const f of res.findings) {
-    span(f.span, f.ruleId);
-    for (const r of f.related) span(r.span, `${f.ruleId} related`);
-    for (const fix of f.fixes) {
-      const edits = [...fix.edits].sort((a, b) => a.start - b.start);
-      edits.forEach((e, i) => {
-        if (e.start < 0 || e.end > text.length || e.start > e.end) bad.push(`${f.ruleId} fix "${fix.title}" edit outside the text`);
-        if (i > 0 && edits[i - 1]!.end > e.start) bad.push(`${f.ruleId} fix "${fix.title}" edits overlap`);
-      });
-    }
-  }
-  return bad;
 }
 
 /** What the keystroke-sized edits insert: code that makes, breaks and re-shapes declarations. */

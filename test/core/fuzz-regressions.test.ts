@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { check } from '../../src/bench/fuzz-check';
 import type { FileResult } from '../../src/core/types';
 import { analyzer } from '../harness/engine';
 
 /**
  * Every input `npm run fuzz` saved (test/fixtures/_fuzz/*.json) is replayed: the fresh analysis keeps
- * its spans inside the text, and the editor path (the input typed into an open document, then the
+ * its spans and fixes inside the text, and the editor path (the input typed into an open document, then the
  * keystroke-sized edit the fuzzer typed after it, settled where the text has syntax errors) gives what
  * a fresh analysis of the same text gives.
  */
@@ -21,14 +22,6 @@ interface Case {
 const dir = join(__dirname, '..', 'fixtures', '_fuzz');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
-function spansInside(res: FileResult, text: string): void {
-  for (const f of res.findings) {
-    for (const s of [f.span, ...f.related.map((r) => r.span)]) {
-      assert.ok(s.start.offset >= 0 && s.start.offset <= s.end.offset && s.end.offset <= text.length, `${f.ruleId}: span ${s.start.offset}-${s.end.offset} outside the text`);
-    }
-  }
-}
-
 const rules = (r: FileResult) => r.findings.map((f) => `${f.ruleId}@${f.span.start.line}:${f.span.start.character}`);
 
 test('the fuzzer has saved cases to replay', () => {
@@ -41,7 +34,7 @@ for (const name of files) {
     const a = await analyzer();
     const req = { goVersion: c.goVersion };
     const [fresh] = a.analyzePackage({ files: [{ path: 'fuzz.go', text: c.text }], ...req });
-    spansInside(fresh!, c.text);
+    assert.deepEqual(check(c.text, fresh!), []);
     const doc = a.openDocument('fuzz.go', '');
     try {
       doc.update([{ rangeOffset: 0, rangeLength: 0, text: c.text }]);
@@ -52,7 +45,7 @@ for (const name of files) {
       if (!c.edit) return;
       doc.update([c.edit]);
       const [fresh2] = a.analyzePackage({ files: [{ path: 'fuzz.go', text: doc.text }], ...req });
-      spansInside(fresh2!, doc.text);
+      assert.deepEqual(check(doc.text, fresh2!), []);
       let inc2 = doc.analyze(req);
       if (fresh2!.syntaxErrors > 0 && doc.settle()) inc2 = doc.analyze(req);
       assert.deepEqual(rules(inc2), rules(fresh2!), `after typing ${JSON.stringify(c.edit)}`);
