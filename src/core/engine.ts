@@ -6,7 +6,7 @@ import { factPasses, FileSemantics, IDENTIFIERS } from './semantic/file';
 import { FILE_FACT_QUERIES, factFingerprint, runFactQueries, type FileFactKind } from './semantic/file-facts';
 import { deltaTouches, readValue, type IndexDelta } from './semantic/index-reads';
 import { compiledQuery } from './semantic/queries';
-import { walk } from './semantic/nodes';
+import { releaseWalks, walkPruned } from './semantic/nodes';
 import { packageLevelNames, type Decl } from './semantic/scopes';
 import type { PackageIndex } from './semantic/package-index';
 import { applySuppression, parseDirectives } from './suppress';
@@ -188,6 +188,17 @@ interface Dispatch {
  * past its time budget) is stopped for this file and reported once as internal-error; the others go on.
  */
 export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIndex, opts: RunOptions): FileResult {
+  // Subtrees materialised for walks belong to one tree: none may survive into another analysis (the
+  // editor edits trees in place) or keep a finished tree's Nodes alive.
+  releaseWalks();
+  try {
+    return analyzeOne(tree, file, index, opts);
+  } finally {
+    releaseWalks();
+  }
+}
+
+function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIndex, opts: RunOptions): FileResult {
   const root = tree.rootNode;
   const source: SourceFile = { ...file, root };
   const sem = new FileSemantics(root, index);
@@ -809,7 +820,7 @@ function nodeAt(root: Node, start: number, end: number, type: string): Node | un
 
 /** ERROR and MISSING nodes under top, descending only into subtrees that contain one. */
 function collectErrors(top: Node, errors: [number, number][]): void {
-  walk(top, (n) => {
+  walkPruned(top, (n) => {
     if (n.type === 'ERROR' || n.isMissing) {
       errors.push([n.startIndex, Math.max(n.endIndex, n.startIndex + 1)]);
       return false;

@@ -7,7 +7,7 @@ import { FileSemantics } from '../../src/core/semantic/file';
 import { collectImports } from '../../src/core/semantic/imports';
 import { indexFile, lockPath, mergeIndexes } from '../../src/core/semantic/package-index';
 import { typeString } from '../../src/core/semantic/types';
-import { walk } from '../../src/core/semantic/nodes';
+import { releaseWalks, walk, walkPruned } from '../../src/core/semantic/nodes';
 
 async function parse(text: string) {
   const lang = await loadGo({
@@ -141,5 +141,53 @@ func g(ch chan int) { close(ch) }
   const g = tree.rootNode.namedChildren.find((n) => n?.text.startsWith('func g'))!;
   assert.deepEqual(texts(sem.facts('closeCalls', { within: [g.startIndex, g.endIndex] })), ['close(ch)']);
   assert.ok(sem.consulted.has('closeCalls\u0005ch') && sem.consulted.has('closeCalls'));
+  tree.delete();
+});
+
+test('walk: the materialised pre-order matches a cursor walk, with pruning, nesting and any walk order', async () => {
+  const tree = await parse(`package p
+
+func f(ch chan int) {
+	go func() { ch <- 1 }()
+	for i := 0; i < 3; i++ {
+		select {
+		case v := <-ch:
+			_ = v
+		default:
+		}
+	}
+}
+
+func g() { defer func() { recover() }() }
+`);
+  const seen = (fn: typeof walk, root: Node, prune?: string) => {
+    const out: string[] = [];
+    fn(root, (n) => {
+      out.push(`${n.type}@${n.startIndex}`);
+      return n.type !== prune;
+    });
+    return out;
+  };
+  const root = tree.rootNode;
+  const inner = find(root, (n) => n.type === 'select_statement');
+  // Inner first: the later walk of the whole file must not be served from the inner copy.
+  for (const [node, prune] of [[inner, undefined], [root, undefined], [root, 'func_literal'], [inner, 'communication_case']] as const) {
+    releaseWalks();
+    const expected = seen(walkPruned, node, prune);
+    assert.ok(expected.length > 5);
+    assert.deepEqual(seen(walk, node, prune), expected, `${node.type} pruned at ${prune}`);
+  }
+  releaseWalks();
+  assert.deepEqual(seen(walk, inner), seen(walkPruned, inner));
+  assert.deepEqual(seen(walk, root), seen(walkPruned, root));
+  // Served from the root's copy now; a nested walk inside a visitor sees its own subtree only.
+  const nested: string[] = [];
+  walk(root, (n) => {
+    if (n.type === 'func_literal') walk(n, (m) => void nested.push(m.type));
+  });
+  assert.deepEqual(nested.filter((t) => t === 'func_literal').length, 2);
+  assert.ok(nested.includes('send_statement') && nested.includes('call_expression'));
+  assert.ok(!nested.includes('select_statement'));
+  releaseWalks();
   tree.delete();
 });

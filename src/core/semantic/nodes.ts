@@ -60,8 +60,112 @@ export function callArgs(call: Node): Node[] {
   return namedChildren(field(call, 'arguments')).filter((n) => n.type !== 'comment');
 }
 
-/** Calls every descendant (pre-order) for which visit returns true to continue into its children. */
-export function walk(node: Node, visit: (n: Node) => boolean | void): void {
+/**
+ * A subtree in pre-order, materialised once: several rules walk the same function body, and each step
+ * of a TreeCursor walk crosses into WASM and makes a new Node. `next[i]` is the index just past node
+ * i's subtree, so a visitor that declines a node's children skips them in one step.
+ */
+interface Preorder {
+  readonly nodes: Node[];
+  readonly next: Int32Array;
+  readonly starts: Int32Array;
+  readonly start: number;
+  readonly end: number;
+}
+
+// Only the trees of one file are cached at a time, and releaseWalks() drops them when the engine is
+// done with a tree: the Nodes must not outlive it, and memory must not grow with the files analysed.
+let cachedTree: unknown = null;
+let cached: Preorder[] = [];
+let lastHit: Preorder | undefined;
+/** Forgets every materialised subtree (call when the tree they belong to is done with). */
+export function releaseWalks(): void {
+  cachedTree = null;
+  cached = [];
+  lastHit = undefined;
+}
+
+function materialise(root: Node): Preorder {
+  const nodes: Node[] = [];
+  const open: number[] = [];
+  let next: Int32Array = new Int32Array(64);
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      nodes.push(cursor.currentNode);
+      if (cursor.gotoFirstChild()) {
+        open.push(nodes.length - 1);
+        continue;
+      }
+      if (next.length < nodes.length) next = grow(next, nodes.length);
+      next[nodes.length - 1] = nodes.length;
+      let done = false;
+      while (!cursor.gotoNextSibling()) {
+        const parent = open.pop();
+        if (parent === undefined || !cursor.gotoParent()) {
+          done = true;
+          break;
+        }
+        next[parent] = nodes.length;
+      }
+      if (done || open.length === 0) break;
+    }
+  } finally {
+    cursor.delete();
+  }
+  // A root with children ends the loop with its own entry still open.
+  for (const i of open) next[i] = nodes.length;
+  const starts = new Int32Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) starts[i] = nodes[i]!.startIndex;
+  return { nodes, next: next.length === nodes.length ? next : next.slice(0, nodes.length), starts, start: root.startIndex, end: root.endIndex };
+}
+
+function grow(a: Int32Array, need: number): Int32Array {
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/** Node's index in p, or -1: nodes sharing a start are told apart by id. */
+function indexIn(p: Preorder, node: Node): number {
+  const start = node.startIndex;
+  if (start < p.start || start > p.end) return -1;
+  let lo = 0;
+  let hi = p.starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (p.starts[mid]! < start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < p.starts.length && p.starts[i] === start; i++) if (p.nodes[i]!.id === node.id) return i;
+  return -1;
+}
+
+function preorderOf(node: Node): [Preorder, number] {
+  if (cachedTree !== node.tree) {
+    cachedTree = node.tree;
+    cached = [];
+    lastHit = undefined;
+  }
+  if (lastHit) {
+    const i = indexIn(lastHit, node);
+    if (i >= 0) return [lastHit, i];
+  }
+  for (const p of cached) {
+    if (p === lastHit) continue;
+    const i = indexIn(p, node);
+    if (i >= 0) return [(lastHit = p), i];
+  }
+  const p = materialise(node);
+  cached.push(p);
+  return [(lastHit = p), 0];
+}
+
+/**
+ * walk() for a one-off walk that declines most children (the path to syntax errors): it moves a
+ * cursor instead of materialising the whole subtree.
+ */
+export function walkPruned(node: Node, visit: (n: Node) => boolean | void): void {
   const cursor = node.walk();
   try {
     let depth = 0;
@@ -80,6 +184,14 @@ export function walk(node: Node, visit: (n: Node) => boolean | void): void {
   } finally {
     cursor.delete();
   }
+}
+
+/** Calls every descendant (pre-order) for which visit returns true to continue into its children. */
+export function walk(node: Node, visit: (n: Node) => boolean | void): void {
+  const [p, first] = preorderOf(node);
+  const { nodes, next } = p;
+  const stop = next[first]!;
+  for (let i = first; i < stop; ) i = visit(nodes[i]!) !== false ? i + 1 : next[i]!;
 }
 
 /** The nearest for statement whose body contains node, without crossing a function boundary. */

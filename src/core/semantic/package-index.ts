@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { collectImports, type Imports } from './imports';
-import { field, namedChildren, selectorCall, unparen, walk } from './nodes';
+import { field, namedChildren, selectorCall, unparen, releaseWalks, walk } from './nodes';
 import { callsWithContext } from './context';
 import { derivedRead } from './index-reads';
 import { queryFor } from './queries';
@@ -105,7 +105,11 @@ export function packageNameOf(root: Node): string {
 /** Index of one file's top-level declarations. */
 export function indexFile(root: Node, imports: Imports = collectImports(root)): PackageIndex {
   const idx = emptyIndex(packageNameOf(root));
-  for (const decl of namedChildren(root)) indexDecl(decl, imports, idx);
+  try {
+    for (const decl of namedChildren(root)) indexDecl(decl, imports, idx);
+  } finally {
+    releaseWalks();
+  }
   return idx;
 }
 
