@@ -372,18 +372,16 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   // Where each key's declarations start, in order: a related location is anchored by the key and which
   // occurrence of that text it is. Built only when a result has such a location (keys are whole
   // declaration texts: no new strings are made from them here).
-  let anchors: Map<string, number[]> | undefined;
+  // A few dozen lookups per keystroke: a scan for each key asked (memoised) allocates far less than a
+  // map of every declaration's key, which survived into each GC scavenge.
+  const anchors = new Map<string, number[] | undefined>();
   const anchorBases = (key: string): number[] | undefined => {
-    if (!anchors) {
-      anchors = new Map();
-      for (const t of tops) {
-        if (!t.key) continue;
-        const list = anchors.get(t.key);
-        if (list) list.push(t.base);
-        else anchors.set(t.key, [t.base]);
-      }
-    }
-    return anchors.get(key);
+    if (!key) return undefined;
+    if (anchors.has(key)) return anchors.get(key);
+    let bases: number[] | undefined;
+    for (let k = 0; k < tops.length; k++) if (tops[k]!.key === key) (bases ??= []).push(tops[k]!.base);
+    anchors.set(key, bases);
+    return bases;
   };
   /** The reusable top-level node that holds [start, end), by binary search. */
   const topAt = (start: number, end: number): Top | undefined => {
@@ -446,20 +444,17 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   // Package-level name → the top-level nodes that declare it, from each declaration's names (kept in
   // the cache by key): the scope of the file and what a resolved name depends on, without reading every
   // declaration on every keystroke.
-  let declaring: Map<string, Top[]> | undefined;
+  // A handful of names per keystroke: each is looked up by a scan (memoised) rather than by a map of
+  // every declaration's names, rebuilt on most keystrokes and kept alive into GC scavenges.
+  const declaring = new Map<string, Top[]>();
   const declaringTops = (name: string): Top[] => {
-    if (!declaring) {
-      declaring = new Map();
-      for (const t of tops) {
-        const names = namesOf(t);
-        for (const n of names) {
-          const list = declaring.get(n) ?? [];
-          list.push(t);
-          declaring.set(n, list);
-        }
-      }
+    let list = declaring.get(name);
+    if (!list) {
+      list = [];
+      for (let k = 0; k < tops.length; k++) if (namesOf(tops[k]!).includes(name)) list.push(tops[k]!);
+      declaring.set(name, list);
     }
-    return declaring.get(name) ?? [];
+    return list;
   };
   // What resolving a package-level name read: the keys of its declarations (the text, for one with
   // syntax errors); a declaration that resolved it is re-judged when one of them changes.
