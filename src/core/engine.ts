@@ -242,11 +242,24 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   const gates = gateMatcher(gated);
   const query = visitQuery(tree.language, [...byType.keys()]);
   const commentsOnly = visitQuery(tree.language, []);
-  const dispatched = new Set([...byType.values()].flatMap((list) => list.map((d) => d.rule.id)));
   const skipOf = (t: Top): ReadonlySet<string> => (gates ? gates(file.text, t.base, t.end) : NONE);
+  // The query captures only the node types that a rule not left out visits: every captured node is
+  // marshalled out of WASM, and where no rule that visits calls is left in (most declarations lack
+  // the callees' words), the calls are not even materialised. One query per set of types, compiled
+  // once (compiledQuery keeps them); the few sets a file has are memoised here by what is left out.
+  const queries = new Map<string, Query | null>();
   const plan = (t: Top): { skip: ReadonlySet<string>; query: Query | undefined } => {
     const skip = skipOf(t);
-    if (skip.size < dispatched.size || [...dispatched].some((id) => !skip.has(id))) return { skip, query };
+    if (skip.size === 0) return { skip, query };
+    const key = skipKey(skip);
+    let q = queries.get(key);
+    if (q === undefined) {
+      const types: string[] = [];
+      for (const [type, list] of byType) if (list.some((d) => !skip.has(d.rule.id))) types.push(type);
+      q = types.length ? visitQuery(tree.language, types) : null;
+      queries.set(key, q);
+    }
+    if (q) return { skip, query: q };
     return { skip, query: file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined };
   };
   const cache = opts.cache;
