@@ -190,4 +190,15 @@ func g() { defer func() { recover() }() }
   assert.ok(!nested.includes('select_statement'));
   releaseWalks();
   tree.delete();
+  // With syntax errors (ERROR and MISSING nodes), and a declaration without them next to one with.
+  const broken = await parse('package p\n\nfunc f() {\n\tx := \n\tgo func( { y }\n}\n\nfunc g(ch chan int) { for v := range ch { _ = v } }\n\nfunc h() { a.b( }\n');
+  assert.ok(broken.rootNode.hasError);
+  for (const node of [broken.rootNode, ...broken.rootNode.namedChildren.filter((n): n is Node => n !== null)]) {
+    for (const prune of [undefined, 'block', 'ERROR', 'for_statement']) {
+      releaseWalks();
+      assert.deepEqual(seen(walk, node, prune), seen(walkPruned, node, prune), `${node.type} pruned at ${prune}`);
+    }
+  }
+  releaseWalks();
+  broken.delete();
 });

@@ -85,7 +85,58 @@ export function releaseWalks(): void {
   lastHit = undefined;
 }
 
+// Every node type of a language (named and anonymous): descendantsOfType with all of them returns
+// the whole subtree in pre-order from one call into WASM, where a cursor walk makes three per node.
+const allTypes = new WeakMap<object, string[]>();
+
+function typesOf(root: Node): string[] {
+  const lang = root.tree.language;
+  let types = allTypes.get(lang);
+  if (!types) {
+    types = [...new Set(lang.types.filter((t): t is string => typeof t === 'string' && t !== ''))];
+    allTypes.set(lang, types);
+  }
+  return types;
+}
+
+/**
+ * A subtree in pre-order. Without syntax errors, one descendantsOfType call with every type returns
+ * it. With errors, a cursor walk: ERROR is not among the language's types and cannot be asked with
+ * them (web-tree-sitter puts its symbol first, where the lookup inside WASM expects sorted symbols).
+ */
 function materialise(root: Node): Preorder {
+  if (root.hasError) return materialiseByCursor(root);
+  const nodes = root.descendantsOfType(typesOf(root)).filter((n): n is Node => n !== null);
+  if (nodes[0]?.id !== root.id) nodes.unshift(root);
+  const n = nodes.length;
+  const starts = new Int32Array(n);
+  for (let i = 0; i < n; i++) starts[i] = nodes[i]!.startIndex;
+  // next[i] (past node i's subtree) is worked out only when a visitor declines node i's children.
+  const next = new Int32Array(n).fill(-1);
+  next[0] = n;
+  return { nodes, next, starts, start: root.startIndex, end: root.endIndex };
+}
+
+/** The index just past node i's subtree: the first later node that starts at or after its end. */
+function subtreeEnd(p: Preorder, i: number): number {
+  let e = p.next[i]!;
+  if (e >= 0) return e;
+  const end = p.nodes[i]!.endIndex;
+  // A zero-width node exactly at the end may be the subtree's last descendant or come after it: its
+  // parents decide (rare: such nodes are mostly MISSING tokens, in trees walked by cursor).
+  e = i + 1;
+  while (e < p.starts.length && (p.starts[e]! < end || (p.starts[e]! === end && p.nodes[e]!.endIndex === end && end > p.starts[i]! && isInside(p.nodes[e]!, p.nodes[i]!)))) e++;
+  p.next[i] = e;
+  return e;
+}
+
+function isInside(n: Node, ancestor: Node): boolean {
+  for (let a = n.parent; a; a = a.parent) if (a.id === ancestor.id) return true;
+  return false;
+}
+
+/** The whole subtree by a cursor walk: for subtrees with syntax errors (see materialise). */
+function materialiseByCursor(root: Node): Preorder {
   const nodes: Node[] = [];
   const open: number[] = [];
   let next: Int32Array = new Int32Array(64);
@@ -189,9 +240,9 @@ export function walkPruned(node: Node, visit: (n: Node) => boolean | void): void
 /** Calls every descendant (pre-order) for which visit returns true to continue into its children. */
 export function walk(node: Node, visit: (n: Node) => boolean | void): void {
   const [p, first] = preorderOf(node);
-  const { nodes, next } = p;
-  const stop = next[first]!;
-  for (let i = first; i < stop; ) i = visit(nodes[i]!) !== false ? i + 1 : next[i]!;
+  const { nodes } = p;
+  const stop = subtreeEnd(p, first);
+  for (let i = first; i < stop; ) i = visit(nodes[i]!) !== false ? i + 1 : subtreeEnd(p, i);
 }
 
 /** The nearest for statement whose body contains node, without crossing a function boundary. */
