@@ -236,9 +236,9 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     }
   }
 
-  // Which rules a declaration's words leave out (see RuleDefinition.needs). One query for every
-  // declaration (a query per set of rules left out would be compiled again and again); where every
-  // rule is left out, only the directives are looked for, and only if the text has one.
+  // Which rules a declaration's words leave out (see RuleDefinition.needs), and the query for the
+  // node types the others visit (see plan); where every rule is left out, only the directives are
+  // looked for, and only if the text has one.
   const gates = gateMatcher(gated);
   const query = visitQuery(tree.language, [...byType.keys()]);
   const commentsOnly = visitQuery(tree.language, []);
