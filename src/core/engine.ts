@@ -121,6 +121,9 @@ export class DeclCache {
   /** Their file-wide facts, where they were worked out. */
   keylessFacts = new Map<number, TopFacts>();
 
+  /** The entries of the context before the current one (see analyzeOne), bounded as they were then. */
+  stashed?: { context: string; entries: Map<string, DeclResult> };
+
   /** Forgets everything: a fresh parse of text with errors (see DocChanges.reparsed). */
   clear(): void {
     Object.assign(this, new DeclCache());
@@ -266,9 +269,17 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   // A root that is one ERROR node (badly broken code) has no file scope: every name resolves otherwise
   // than under a source_file, for declarations whose text did not change too.
   const context = `${opts.context ?? ''}\u0000${root.type}`;
+  // The results of the context last left are kept aside: one keystroke can turn the root into an
+  // ERROR node and the next turn it back, and each switch used to re-analyse every declaration (a
+  // 5,000-line file: some 900 of them, twice). Results brought back were valid when that context
+  // was left, not necessarily at the previous analysis: every dependency of theirs is checked again.
+  let restored = false;
   if (cache && cache.context !== context) {
+    const back = cache.stashed?.context === context ? cache.stashed.entries : undefined;
+    cache.stashed = { context: cache.context, entries: cache.entries };
+    cache.entries = back ?? new Map();
     cache.context = context;
-    cache.entries.clear();
+    restored = back !== undefined;
   }
   // A cached result is reused only if the same rules are left out of its declaration, which can
   // differ only where a rule's words changed (copied-lock's, when a lock type is declared).
@@ -566,9 +577,9 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     // A result that read file-wide facts (a close elsewhere in the file) or package-index entries holds
     // only while they are unchanged. One outside the changed stretch was valid at the previous analysis:
     // only its suspect dependencies are re-computed.
-    const stable = at < prefix || at >= tops.length - suffix;
+    const stable = !restored && (at < prefix || at >= tops.length - suffix);
     if (result && (!stable || touched(result)) && !result.deps.every(([dep, value]) => (stable && !suspect(dep)) || depValue(dep) === value)) result = undefined;
-    if (result && gatesChanged && skipKey(skipOf(t)) !== result.skip) result = undefined;
+    if (result && (gatesChanged || restored) && skipKey(skipOf(t)) !== result.skip) result = undefined;
     if (result?.anchored && !result.findings.every((f) => f.related.every((r) => !r.anchor || anchorBases(r.anchor)?.[r.occ ?? 0] !== undefined))) result = undefined;
     if (!result) {
       bucket = [];

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { GoParser, loadGo } from '../../src/core/parser';
 import { analyzer } from '../harness/engine';
 
 const BASE = `package a
@@ -327,6 +329,61 @@ func f(t T) {}
     assert.deepEqual(doc.analyze().findings.map((f) => f.ruleId), ['copied-lock']);
     doc.update([{ rangeOffset: at, rangeLength: 'mu sync.Mutex\n\t'.length, text: '' }]);
     assert.deepEqual(doc.analyze().findings.map((f) => f.ruleId), []);
+  } finally {
+    doc.dispose();
+  }
+});
+
+test('a keystroke that makes the root one ERROR node and the next that undoes it reuse the results from before', async () => {
+  const parser = new GoParser(
+    await loadGo({
+      runtimeWasm: readFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm')),
+      goWasm: readFileSync(require.resolve('tree-sitter-go/tree-sitter-go.wasm')),
+    }),
+  );
+  const rootType = (text: string) => {
+    const tree = parser.parse(text);
+    const type = tree.rootNode.type;
+    tree.delete();
+    return type;
+  };
+  const unit = (i: number) =>
+    `\ntype other${i} struct {\n\tmu  sync.Mutex\n\tch  chan int\n}\n\nfunc (o *other${i}) put() {\n\to.mu.Lock()\n\to.ch <- 1\n\to.mu.Unlock()\n}\n\nfunc (o other${i}) get() int {\n\treturn len(o.ch)\n}\n`;
+  let text = 'package a\n\nimport "sync"\n';
+  for (let i = 0; i < 5; i++) text += unit(i);
+  // "x :=" on the blank line after the first struct: tree-sitter recovers with an ERROR root here.
+  const at = text.indexOf('\n\nfunc (o *other0) put') + 1;
+  const broken = text.slice(0, at) + 'x :=' + text.slice(at);
+  assert.equal(rootType(broken), 'ERROR', 'the premise: this edit makes the root one ERROR node');
+  assert.equal(rootType(text), 'source_file');
+
+  const a = await analyzer();
+  const fresh = (t: string) => a.analyzePackage({ files: [{ path: 'a.go', text: t }] })[0]!.findings;
+  const doc = a.openDocument('a.go', text);
+  try {
+    const before = doc.analyze().findings;
+    assert.ok(before.length >= 5, `a finding in every unit: ${before.length}`);
+    doc.update([{ rangeOffset: at, rangeLength: 0, text: 'x :=' }]);
+    doc.analyze();
+    doc.update([{ rangeOffset: at, rangeLength: 4, text: '' }]);
+    const after = doc.analyze().findings;
+    assert.deepEqual(after, fresh(text));
+    // The same objects: every declaration's result was kept aside, not computed again.
+    assert.equal(after.length, before.length);
+    after.forEach((f, i) => assert.equal(f, before[i], `finding ${i} (${f.ruleId}) was recomputed`));
+
+    // What changes while the root is an ERROR node is seen once it is not: the lock of other3 goes,
+    // which changes what the kept results of its methods (other declarations) say.
+    doc.update([{ rangeOffset: at, rangeLength: 0, text: 'x :=' }]);
+    doc.analyze();
+    const lock = doc.text.indexOf('sync.Mutex', doc.text.indexOf('type other3'));
+    doc.update([{ rangeOffset: lock, rangeLength: 'sync.Mutex'.length, text: 'int' }]);
+    assert.equal(rootType(doc.text), 'ERROR');
+    doc.analyze();
+    doc.update([{ rangeOffset: at, rangeLength: 4, text: '' }]);
+    const changed = doc.analyze().findings;
+    assert.deepEqual(changed, fresh(doc.text));
+    assert.ok(changed.length < before.length, 'other3 without a lock has fewer findings');
   } finally {
     doc.dispose();
   }
