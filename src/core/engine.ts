@@ -253,6 +253,11 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   const queries = new Map<string, Query | null>();
   const plan = (t: Top): { skip: ReadonlySet<string>; query: Query | undefined } => {
     const skip = skipOf(t);
+    // A top-level ERROR node is one syntax error from end to end, and every finding that touches an
+    // error is dropped (see `clean` below): no rule is run in it, only its directives are read. Where
+    // tree-sitter recovers with an ERROR root, the rest of the file is hundreds of such fragments,
+    // each analysed afresh on every keystroke (they have no cache key) for nothing.
+    if (t.entry.type === 'ERROR') return { skip, query: file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined };
     if (skip.size === 0) return { skip, query };
     const key = skipKey(skip);
     let q = queries.get(key);

@@ -77,6 +77,19 @@ test('findings inside syntax errors are dropped; the rest of a broken file is an
   assert.deepEqual(lines, [7]);
 });
 
+test('no rule runs inside a top-level ERROR node (its findings would all be dropped); directives there are still read', async () => {
+  const seen: string[] = [];
+  const counter = defineRule({ id: 'count-calls', visit: { call_expression: (n) => void seen.push(n.text) } });
+  const a = await createAnalyzer(init(), [counter]);
+  // The unclosed call makes an ERROR node of everything after ok(), calls included.
+  const text = 'package a\n\nfunc ok() { before() }\n\ngo f(inside())( //gopitfalls:ignore count-calls nothing to suppress\n\nfunc ok2() { after() }\n';
+  const [res] = a.analyzePackage({ files: [{ path: 'a.go', text }] });
+  assert.ok(res!.syntaxErrors > 0);
+  assert.deepEqual(seen, ['before()']);
+  // The directive in the ERROR node was read: it suppresses nothing, and says so.
+  assert.deepEqual(res!.findings.map((f) => f.ruleId), ['unused-ignore']);
+});
+
 test('config turns rules off and overrides severity', async () => {
   const a = await analyzer();
   const text = WG.replace(/ \/\/gopitfalls:ignore.*/, '');
