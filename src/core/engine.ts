@@ -246,11 +246,13 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   const query = visitQuery(tree.language, [...byType.keys()]);
   const commentsOnly = visitQuery(tree.language, []);
   const skipOf = (t: Top): ReadonlySet<string> => (gates ? gates(file.text, t.base, t.end) : NONE);
-  // The query captures only the node types that a rule not left out visits: every captured node is
-  // marshalled out of WASM, and where no rule that visits calls is left in (most declarations lack
-  // the callees' words), the calls are not even materialised. One query per set of types, compiled
-  // once (compiledQuery keeps them); the few sets a file has are memoised here by what is left out.
-  const queries = new Map<string, Query | null>();
+  // Where no rule that visits calls is left in (most declarations lack the callees' words), a query
+  // without calls: every captured node is marshalled out of WASM, and calls are the most numerous
+  // kind visited. (A query per set of visited types saved a little more marshalling but compiled
+  // some 300 queries over three corpus trees, costing more than it saved.)
+  const withoutCalls = byType.has('call_expression') ? visitQuery(tree.language, [...byType.keys()].filter((type) => type !== 'call_expression')) : query;
+  const callVisitors = byType.get('call_expression') ?? [];
+  const dispatched = [...new Set([...byType.values()].flatMap((list) => list.map((d) => d.rule.id)))];
   const plan = (t: Top): { skip: ReadonlySet<string>; query: Query | undefined } => {
     const skip = skipOf(t);
     // A top-level ERROR node is one syntax error from end to end, and every finding that touches an
@@ -259,15 +261,9 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     // each analysed afresh on every keystroke (they have no cache key) for nothing.
     if (t.entry.type === 'ERROR') return { skip, query: file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined };
     if (skip.size === 0) return { skip, query };
-    const key = skipKey(skip);
-    let q = queries.get(key);
-    if (q === undefined) {
-      const types: string[] = [];
-      for (const [type, list] of byType) if (list.some((d) => !skip.has(d.rule.id))) types.push(type);
-      q = types.length ? visitQuery(tree.language, types) : null;
-      queries.set(key, q);
+    if (dispatched.some((id) => !skip.has(id))) {
+      return { skip, query: callVisitors.some((d) => !skip.has(d.rule.id)) ? query : withoutCalls };
     }
-    if (q) return { skip, query: q };
     return { skip, query: file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined };
   };
   const cache = opts.cache;
