@@ -87,13 +87,31 @@ export function releaseWalks(): void {
 
 // Every node type of a language (named and anonymous): descendantsOfType with all of them returns
 // the whole subtree in pre-order from one call into WASM, where a cursor walk makes three per node.
-const allTypes = new WeakMap<object, string[]>();
+// web-tree-sitter turns the names into symbols with `types.includes(name)` for each of the ~220
+// symbols; a list whose includes is a set lookup keeps that from costing 220 x 220 string
+// comparisons per call (were it done otherwise, the list is still every type: only slower).
+class TypeList extends Array<string> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  private readonly names: Set<string>;
+  constructor(types: readonly string[]) {
+    super();
+    this.push(...types);
+    this.names = new Set(types);
+  }
+  override includes(name: string): boolean {
+    return this.names.has(name);
+  }
+}
 
-function typesOf(root: Node): string[] {
+const allTypes = new WeakMap<object, TypeList>();
+
+function typesOf(root: Node): TypeList {
   const lang = root.tree.language;
   let types = allTypes.get(lang);
   if (!types) {
-    types = [...new Set(lang.types.filter((t): t is string => typeof t === 'string' && t !== ''))];
+    types = new TypeList([...new Set(lang.types.filter((t): t is string => typeof t === 'string' && t !== ''))]);
     allTypes.set(lang, types);
   }
   return types;
