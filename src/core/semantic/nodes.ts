@@ -210,6 +210,9 @@ function indexIn(p: Preorder, node: Node): number {
   return -1;
 }
 
+/** How many copies starting at or before a node are asked whether they hold it (nested ones overlap). */
+const CANDIDATES = 8;
+
 function preorderOf(node: Node): [Preorder, number] {
   if (cachedTree !== node.tree) {
     cachedTree = node.tree;
@@ -220,13 +223,24 @@ function preorderOf(node: Node): [Preorder, number] {
     const i = indexIn(lastHit, node);
     if (i >= 0) return [lastHit, i];
   }
-  for (const p of cached) {
-    if (p === lastHit) continue;
-    const i = indexIn(p, node);
+  // The copies are kept by start: the nearest few that start at or before the node are asked, so a
+  // file with thousands of walked functions costs a binary search per walk, not a scan of them all.
+  // One that holds the node further back is missed only in deep nesting, and then a copy is made.
+  const start = node.startIndex;
+  let lo = 0;
+  let hi = cached.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cached[mid]!.start <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let j = lo - 1; j >= 0 && j >= lo - CANDIDATES; j--) {
+    const p = cached[j]!;
+    const i = p === lastHit ? -1 : indexIn(p, node);
     if (i >= 0) return [(lastHit = p), i];
   }
   const p = materialise(node);
-  cached.push(p);
+  cached.splice(lo, 0, p);
   return [(lastHit = p), 0];
 }
 
