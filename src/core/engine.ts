@@ -6,7 +6,7 @@ import { factPasses, FileSemantics, IDENTIFIERS } from './semantic/file';
 import { FILE_FACT_QUERIES, factFingerprint, runFactQueries, type FileFactKind } from './semantic/file-facts';
 import { deltaTouches, readValue, type IndexDelta } from './semantic/index-reads';
 import { compiledQuery } from './semantic/queries';
-import { releaseWalks, walkPruned } from './semantic/nodes';
+import { releaseWalks, walkPruned } from './semantic/walk';
 import { packageLevelNames, type Decl } from './semantic/scopes';
 import type { PackageIndex } from './semantic/package-index';
 import { applySuppression, parseDirectives } from './suppress';

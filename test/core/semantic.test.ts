@@ -7,7 +7,7 @@ import { FileSemantics } from '../../src/core/semantic/file';
 import { collectImports } from '../../src/core/semantic/imports';
 import { indexFile, lockPath, mergeIndexes } from '../../src/core/semantic/package-index';
 import { typeString } from '../../src/core/semantic/types';
-import { releaseWalks, walk, walkPruned } from '../../src/core/semantic/nodes';
+import { releaseWalks, walk, walkPruned } from '../../src/core/semantic/walk';
 
 async function parse(text: string) {
   const lang = await loadGo({

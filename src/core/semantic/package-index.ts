@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { collectImports, type Imports } from './imports';
-import { field, namedChildren, selectorCall, unparen, releaseWalks, walk } from './nodes';
+import { field, namedChildren, selectorCall, unparen } from './nodes';
+import { releaseWalks, walk } from './walk';
 import { callsWithContext } from './context';
 import { derivedRead } from './index-reads';
 import { queryFor } from './queries';
