@@ -253,18 +253,20 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   const withoutCalls = byType.has('call_expression') ? visitQuery(tree.language, [...byType.keys()].filter((type) => type !== 'call_expression')) : query;
   const callVisitors = byType.get('call_expression') ?? [];
   const dispatched = [...new Set([...byType.values()].flatMap((list) => list.map((d) => d.rule.id)))];
+  /** Where no rule runs: the comments, for directives, and only if the text has one. */
+  const directivesOnly = (t: Top): Query | undefined => (file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined);
   const plan = (t: Top): { skip: ReadonlySet<string>; query: Query | undefined } => {
     const skip = skipOf(t);
     // A top-level ERROR node is one syntax error from end to end, and every finding that touches an
     // error is dropped (see `clean` below): no rule is run in it, only its directives are read. Where
     // tree-sitter recovers with an ERROR root, the rest of the file is hundreds of such fragments,
     // each analysed afresh on every keystroke (they have no cache key) for nothing.
-    if (t.entry.type === 'ERROR') return { skip, query: file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined };
+    if (t.entry.type === 'ERROR') return { skip, query: directivesOnly(t) };
     if (skip.size === 0) return { skip, query };
     if (dispatched.some((id) => !skip.has(id))) {
       return { skip, query: callVisitors.some((d) => !skip.has(d.rule.id)) ? query : withoutCalls };
     }
-    return { skip, query: file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined };
+    return { skip, query: directivesOnly(t) };
   };
   const cache = opts.cache;
   // A root that is one ERROR node (badly broken code) has no file scope: every name resolves otherwise
@@ -395,10 +397,8 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   const tops: Top[] = [];
   for (let k = 0; k < entries.length; k++) tops.push(new Top(root, entries[k]!, cache ? entries[k]!.key : ''));
   // Where each key's declarations start, in order: a related location is anchored by the key and which
-  // occurrence of that text it is. Built only when a result has such a location (keys are whole
-  // declaration texts: no new strings are made from them here).
-  // A few dozen lookups per keystroke: a scan for each key asked (memoised) allocates far less than a
-  // map of every declaration's key, which survived into each GC scavenge.
+  // occurrence of that text it is. A few dozen keys are asked per keystroke: a scan for each (memoised)
+  // allocates far less than a map of every declaration's key, which survived into each GC scavenge.
   const anchors = new Map<string, number[] | undefined>();
   const anchorBases = (key: string): number[] | undefined => {
     if (!key) return undefined;
@@ -467,10 +467,9 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     return names;
   };
   // Package-level name → the top-level nodes that declare it, from each declaration's names (kept in
-  // the cache by key): the scope of the file and what a resolved name depends on, without reading every
-  // declaration on every keystroke.
-  // A handful of names per keystroke: each is looked up by a scan (memoised) rather than by a map of
-  // every declaration's names, rebuilt on most keystrokes and kept alive into GC scavenges.
+  // the cache by key): the scope of the file and what a resolved name depends on. A handful of names
+  // are asked per keystroke: a scan for each (memoised) rather than a map of every declaration's
+  // names, which was rebuilt on most keystrokes and kept alive into GC scavenges.
   const declaring = new Map<string, Top[]>();
   const declaringTops = (name: string): Top[] => {
     let list = declaring.get(name);
@@ -724,7 +723,7 @@ interface WordTable {
   /** Which ASCII characters some word starts with. */
   readonly firsts: Uint8Array;
 }
-const wordTables = new Map<string, WordTable | RegExp>();
+const wordTables = new Map<string, WordTable>();
 
 const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 /** What `\s` matches in a JavaScript regular expression. */
@@ -738,42 +737,24 @@ const isSpace = (c: number) =>
  * up in a set; a regular expression with one alternative per word cost 4% of the CLI). A word
  * `.name` is found only after a dot (a field or method: `x.name`, `x.\n\tname`).
  */
-function gateMatcher(gated: Gate[]): ((text: string, start: number, end: number) => ReadonlySet<string>) | undefined {
+function gateMatcher(all: Gate[]): ((text: string, start: number, end: number) => ReadonlySet<string>) | undefined {
+  // Words are identifiers (see RuleDefinition.needs). A gate with any other word is not applied: its
+  // rule is visited everywhere, which only ever lets more through.
+  const gated = all.filter((g) => [...g.words].every((w) => /^\.?[A-Za-z_][A-Za-z0-9_]*$/.test(w)));
   if (!gated.length) return undefined;
-  const all = [...new Set(gated.flatMap((g) => [...g.words].map((w) => (w.startsWith('.') ? w.slice(1) : w))))];
-  all.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const key = all.join('\u0001');
+  const words = [...new Set(gated.flatMap((g) => [...g.words].map((w) => (w.startsWith('.') ? w.slice(1) : w))))].sort();
+  const key = words.join('\u0001');
   let table = wordTables.get(key);
   if (!table) {
-    if (all.every((w) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(w))) {
-      const firsts = new Uint8Array(128);
-      for (const w of all) firsts[w.charCodeAt(0)] = 1;
-      table = { words: new Set(all), minLength: Math.min(...all.map((w) => w.length)), maxLength: Math.max(0, ...all.map((w) => w.length)), firsts };
-    } else {
-      // A word that is not an identifier (none so far): matched as text between non-identifier characters.
-      const alts = all.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-      table = new RegExp(alts.length ? `(?<![A-Za-z0-9_])(?:${alts.join('|')})(?![A-Za-z0-9_])` : '(?!)', 'g');
-    }
+    const firsts = new Uint8Array(128);
+    for (const w of words) firsts[w.charCodeAt(0)] = 1;
+    table = { words: new Set(words), minLength: Math.min(...words.map((w) => w.length)), maxLength: Math.max(0, ...words.map((w) => w.length)), firsts };
     if (wordTables.size > 64) wordTables.clear();
     wordTables.set(key, table);
   }
-  const t = table;
-  const dotBefore = (at: number, start: number, text: string): boolean => {
-    let k = at - 1;
-    while (k >= start && isSpace(text.charCodeAt(k))) k--;
-    return k >= start && text.charCodeAt(k) === 46;
-  };
-  const scan = (text: string, start: number, end: number, found: Set<string>): void => {
-    if (t instanceof RegExp) {
-      const stretch = text.slice(start, end);
-      t.lastIndex = 0;
-      for (let m = t.exec(stretch); m; m = t.exec(stretch)) {
-        found.add(m[0]);
-        if (dotBefore(m.index, 0, stretch)) found.add(`.${m[0]}`);
-      }
-      return;
-    }
-    const { words, minLength, maxLength, firsts } = t;
+  const { words: known, minLength, maxLength, firsts } = table;
+  return (text, start, end) => {
+    const found = new Set<string>();
     let i = start;
     while (i < end) {
       if (!isWordChar(text.charCodeAt(i))) {
@@ -785,14 +766,13 @@ function gateMatcher(gated: Gate[]): ((text: string, start: number, end: number)
       const length = i - from;
       if (length < minLength || length > maxLength || firsts[text.charCodeAt(from)] !== 1) continue;
       const word = text.slice(from, i);
-      if (!words.has(word)) continue;
+      if (!known.has(word)) continue;
       found.add(word);
-      if (dotBefore(from, start, text)) found.add(`.${word}`);
+      // `.name`: a dot before the word, blanks and line breaks between them allowed.
+      let k = from - 1;
+      while (k >= start && isSpace(text.charCodeAt(k))) k--;
+      if (k >= start && text.charCodeAt(k) === 46) found.add(`.${word}`);
     }
-  };
-  return (text, start, end) => {
-    const found = new Set<string>();
-    scan(text, start, end, found);
     let skip: Set<string> | undefined;
     for (const g of gated) {
       let any = false;

@@ -61,7 +61,8 @@ export function callArgs(call: Node): Node[] {
   return namedChildren(field(call, 'arguments')).filter((n) => n.type !== 'comment');
 }
 
-export { releaseWalks, walk, walkPruned } from './walk';
+// Rules walk through nodes.ts; the engine's hooks (releaseWalks, walkPruned) are in walk.ts.
+export { walk } from './walk';
 
 /** The nearest for statement whose body contains node, without crossing a function boundary. */
 export function enclosingLoop(node: Node): Node | null {
