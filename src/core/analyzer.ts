@@ -11,7 +11,7 @@ import type { RuleDefinition } from './rule';
 import { collectImports } from './semantic/imports';
 import { indexDelta, type IndexDelta } from './semantic/index-reads';
 import { indexDecl, indexFile, indexText, mergeIndexes, packageNameOf, type PackageIndex } from './semantic/package-index';
-import { TopLevel, type TopEntry } from './top-level';
+import { detachDeep, TopLevel, type TopEntry } from './top-level';
 import type { FileResult, Severity, SourceInput } from './types';
 
 export type { Analyzer, AnalyzerInit, DocumentHandle, DocumentRequest, PackageRequest } from './analyzer-api';
@@ -149,7 +149,8 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
             let index = t.key ? declIndexes.get(t.key) : undefined;
             if (!index) {
               index = indexDecl(root.child(t.i)!, imports);
-              if (t.key) declIndexes.set(t.key, index);
+              // Kept across keystrokes: its strings, cut from this keystroke's text, must not keep it alive.
+              if (t.key) declIndexes.set(t.key, (index = detachDeep(index)));
             }
             parts.push(index);
           }

@@ -305,13 +305,15 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
       queried.set(t, found);
       per = { fp: new Map(), at: new Map(), names: new Map() };
       for (const [kind, nodes] of found) {
-        per.fp.set(kind, factFingerprint(nodes));
+        // Detached (as every string a cache keeps): a slice of the text keeps the whole document of
+        // this keystroke alive, and each GC scavenge copies it.
+        per.fp.set(kind, detach(factFingerprint(nodes)));
         per.at.set(kind, nodes.map((n) => [n.startIndex - t.base, n.endIndex - t.base, n.type]));
         const names = new Map<string, number[]>();
         nodes.forEach((n, i) => {
           for (const [name] of n.text.matchAll(IDENTIFIERS)) {
             const list = names.get(name);
-            if (!list) names.set(name, [i]);
+            if (!list) names.set(detach(name), [i]);
             else if (list[list.length - 1] !== i) list.push(i);
           }
         });
@@ -462,7 +464,7 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     let names = t.key ? cache?.names.get(t.key) : undefined;
     if (!names) {
       names = packageLevelNames(t.node, root);
-      if (t.key) cache!.names.set(t.key, names);
+      if (t.key) cache!.names.set(t.key, (names = names.map(detach)));
     }
     return names;
   };
@@ -483,9 +485,11 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   // What resolving a package-level name read: the keys of its declarations (the text, for one with
   // syntax errors); a declaration that resolved it is re-judged when one of them changes.
   const declText = (name: string): string =>
-    declaringTops(name)
-      .map((t) => t.key || `\u0004${t.node.text}`)
-      .join('\u0003');
+    detach(
+      declaringTops(name)
+        .map((t) => t.key || `\u0004${t.node.text}`)
+        .join('\u0003'),
+    );
   if (cache) {
     sem.useFileScope((name, declare) => {
       const into = new Map<string, Decl[]>();
@@ -896,7 +900,7 @@ function toRaw(ruleId: string, r: Report, severity: Severity): RawFinding {
     start: r.node.startIndex,
     end: r.node.endIndex,
     related: (r.related ?? []).map((x) => ({ start: x.node.startIndex, end: x.node.endIndex, message: detach(x.message) })),
-    fixes: r.fixes ?? [],
+    fixes: (r.fixes ?? []).map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, newText: detach(e.newText) })) })),
   };
 }
 

@@ -205,6 +205,40 @@ export function detach(s: string): string {
   return (s + ' ').slice(0, -1);
 }
 
+/**
+ * A copy of a kept value (arrays, maps, sets and plain objects, as many levels deep as they go) whose
+ * strings are detached; other objects are kept as they are, shared parts stay shared.
+ */
+export function detachDeep<T>(value: T, seen = new Map<object, unknown>()): T {
+  if (typeof value === 'string') return detach(value) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const done = seen.get(value);
+  if (done) return done as T;
+  let out: unknown = value;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    seen.set(value, copy);
+    for (const x of value) copy.push(detachDeep(x, seen));
+    out = copy;
+  } else if (value instanceof Map) {
+    const copy = new Map();
+    seen.set(value, copy);
+    for (const [k, x] of value) copy.set(detachDeep(k, seen), detachDeep(x, seen));
+    out = copy;
+  } else if (value instanceof Set) {
+    const copy = new Set();
+    seen.set(value, copy);
+    for (const x of value) copy.add(detachDeep(x, seen));
+    out = copy;
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    const copy: Record<string, unknown> = {};
+    seen.set(value, copy);
+    for (const [k, x] of Object.entries(value)) copy[k] = detachDeep(x, seen);
+    out = copy;
+  }
+  return out as T;
+}
+
 /** offset after the edits, or undefined when an edit touches it (the text around it changed). */
 function mapOffset(offset: number, edits: readonly [number, number, number][]): number | undefined {
   let o = offset;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { GoDocument } from '../../src/core/document';
 import { GoParser, loadGo } from '../../src/core/parser';
-import { TopLevel, topEntries } from '../../src/core/top-level';
+import { detachDeep, TopLevel, topEntries } from '../../src/core/top-level';
 
 async function parser(): Promise<GoParser> {
   const lang = await loadGo({
@@ -79,4 +79,23 @@ test('an edit to the comment above a declaration changes its key; an edit elsewh
   assert.equal(keyOf(after, 'function_declaration', 1), keyOf(before, 'function_declaration', 1));
   doc.dispose();
   p.delete();
+});
+
+test('detachDeep copies containers with equal strings, keeps sharing and cycles, and leaves other objects', () => {
+  const text = 'package p\n\nfunc worker(ch chan int) { for v := range ch { _ = v } }\n';
+  const cut = (w: string) => text.slice(text.indexOf(w), text.indexOf(w) + w.length);
+  const shared = { name: cut('worker'), type: { k: 'chan', elem: cut('int') } };
+  const re = /x/;
+  const value = { funcs: new Map([[cut('worker'), shared]]), list: [shared, shared], set: new Set([cut('func')]), re, self: undefined as unknown };
+  value.self = value;
+  const copy = detachDeep(value);
+  assert.deepEqual(copy.funcs.get('worker'), { name: 'worker', type: { k: 'chan', elem: 'int' } });
+  assert.notEqual(copy, value);
+  assert.notEqual(copy.funcs, value.funcs);
+  assert.notEqual(copy.list[0], shared);
+  assert.equal(copy.list[0], copy.list[1]);
+  assert.equal(copy.funcs.get('worker'), copy.list[0]);
+  assert.deepEqual([...copy.set], ['func']);
+  assert.equal(copy.re, re);
+  assert.equal(copy.self, copy);
 });
