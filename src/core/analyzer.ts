@@ -11,7 +11,7 @@ import type { RuleDefinition } from './rule';
 import { collectImports } from './semantic/imports';
 import { indexDelta, type IndexDelta } from './semantic/index-reads';
 import { indexDecl, indexFile, indexText, mergeIndexes, packageNameOf, type PackageIndex } from './semantic/package-index';
-import { detachDeep, TopLevel, type TopEntry } from './top-level';
+import { detach, detachDeep, TopLevel, type TopEntry } from './top-level';
 import type { FileResult, Severity, SourceInput } from './types';
 
 export type { Analyzer, AnalyzerInit, DocumentHandle, DocumentRequest, PackageRequest } from './analyzer-api';
@@ -168,7 +168,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
           const delta = !same && prevIndex ? indexDelta(prevIndex, prevParts, parts, equal) : undefined;
           prevParts = parts;
           prevIndex = index;
-          index.packageName = packageNameOf(root);
+          index.packageName = detach(packageNameOf(root));
           // Everything outside a declaration that its findings may depend on, but the package index and
           // file-wide facts: the engine records which index entries and facts each declaration read and
           // re-judges it only when those change (so typing in one function does not re-analyse the file).

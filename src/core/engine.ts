@@ -12,6 +12,7 @@ import type { PackageIndex } from './semantic/package-index';
 import { applySuppression, parseDirectives } from './suppress';
 import { detach, topEntries, type TopEntry } from './top-level';
 import type { Finding, FileResult, Severity, Span, TextEdit } from './types';
+import { ObjectMemo } from './memo';
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -700,10 +701,10 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
  * The Finding made of a placed raw finding: placed raw findings are reused only where every offset
  * they hold has the same line and column as when they were placed, so their Findings are the same too.
  */
-const finals = new WeakMap<RawFinding, Finding>();
+const finals = new ObjectMemo<RawFinding, Finding>('finding');
 
 /** Index entries' values as text, per index object (see depValue). */
-const indexReadMemo = new WeakMap<PackageIndex, Map<string, string>>();
+const indexReadMemo = new ObjectMemo<PackageIndex, Map<string, string>>('indexReads');
 
 /**
  * A rule that visits only calls, and only of the callees it names, cannot report where none of those

@@ -4,6 +4,7 @@ import { isNoReturnCall } from '../core/semantic/flow';
 import { walkLocks } from '../core/semantic/lock-state';
 import { callArgs, enclosingFunction, field, FUNCTION_TYPES, namedChildren, unparen, walk, within } from '../core/semantic/nodes';
 import type { Decl } from '../core/semantic/scopes';
+import { ObjectMemo } from '../core/memo';
 
 /**
  * A local variable (or parameter) of a function, assigned in a goroutine that function starts
@@ -34,7 +35,7 @@ export default defineRule({
 });
 
 /** Functions already analysed, per file (the semantics object lives as long as one file's analysis). */
-const analysed = new WeakMap<object, Set<number>>();
+const analysed = new ObjectMemo<object, Set<number>>('analysed');
 
 /** The function is analysed once, from its first goroutine start. */
 function onLaunch(stmt: Node, ctx: RuleContext): void {
@@ -65,25 +66,39 @@ interface Launch {
   readonly recvs: Set<string>;
 }
 
-/** A start, with what the judgement needs computed on first use (most starts write nothing of interest). */
+/**
+ * A start, with what the judgement needs computed on first use (most starts write nothing of interest).
+ * A class, not an object literal with getters: V8 gives such literals made one per start a hidden
+ * class each (dictionary mode), which kept an analysis's nodes alive through young-generation GCs.
+ */
+class LaunchInfo implements Launch {
+  blockers?: { start: number; kind: 'queue' | 'other' }[];
+  private capturedSet?: Set<string>;
+  private ops?: { sends: Set<string>; recvs: Set<string> };
+
+  constructor(
+    readonly stmt: Node,
+    readonly lit: Node,
+    readonly body: Node,
+    readonly recv: string | undefined,
+    private readonly ctx: RuleContext,
+  ) {}
+
+  get captured(): Set<string> {
+    return (this.capturedSet ??= capturedNames(this.lit, this.ctx));
+  }
+
+  get sends(): Set<string> {
+    return (this.ops ??= channelOps(this.body)).sends;
+  }
+
+  get recvs(): Set<string> {
+    return (this.ops ??= channelOps(this.body)).recvs;
+  }
+}
+
 function launch(stmt: Node, lit: Node, body: Node, recv: string | undefined, ctx: RuleContext): Launch {
-  let captured: Set<string> | undefined;
-  let ops: { sends: Set<string>; recvs: Set<string> } | undefined;
-  return {
-    stmt,
-    lit,
-    body,
-    recv,
-    get captured() {
-      return (captured ??= capturedNames(lit, ctx));
-    },
-    get sends() {
-      return (ops ??= channelOps(body)).sends;
-    },
-    get recvs() {
-      return (ops ??= channelOps(body)).recvs;
-    },
-  };
+  return new LaunchInfo(stmt, lit, body, recv, ctx);
 }
 
 interface Write {

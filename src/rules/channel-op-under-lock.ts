@@ -4,6 +4,7 @@ import type { FactFilter } from '../core/semantic/file';
 import { lockCall } from '../core/semantic/locks';
 import { walkLocks, type Held } from '../core/semantic/lock-state';
 import { enclosingFunction, field, walk } from '../core/semantic/nodes';
+import { ObjectMemo } from '../core/memo';
 
 /**
  * A blocking channel send or receive made while holding a mutex, when the other side of that channel
@@ -148,7 +149,7 @@ function within(n: Node, outer: Node): boolean {
 }
 
 /** Per analysis: each operation's ChanOp by node id, and the lists asked for by filter. */
-const opsMemo = new WeakMap<RuleContext, { byId: Map<number, ChanOp>; lists: Map<string, ChanOp[]> }>();
+const opsMemo = new ObjectMemo<RuleContext, { byId: Map<number, ChanOp>; lists: Map<string, ChanOp[]> }>('chanOps');
 
 /**
  * The sends, receives and ranges over a channel that pass filter (inside a function, or mentioning a

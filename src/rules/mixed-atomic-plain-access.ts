@@ -6,6 +6,7 @@ import { derivedRead } from '../core/semantic/index-reads';
 import { ATOMIC_FUNC, type PackageIndex } from '../core/semantic/package-index';
 import type { GoType } from '../core/semantic/types';
 import type { Fix } from '../core/types';
+import { ObjectMemo } from '../core/memo';
 
 /**
  * A package-level variable or a struct field that the package passes by address to sync/atomic
@@ -243,9 +244,9 @@ interface Targets {
   fieldNames: Set<string>;
 }
 
-const memo = new WeakMap<PackageIndex, Targets>();
+const memo = new ObjectMemo<PackageIndex, Targets>('atomicTargets');
 
-const patterns = new WeakMap<Targets, RegExp>();
+const patterns = new ObjectMemo<Targets, RegExp>('atomicPattern');
 
 /** The names of the targets (variables and field names) as words; matches nothing when there are none. */
 function targetPattern(t: Targets): RegExp {

@@ -6,6 +6,7 @@ import { derivedRead } from '../core/semantic/index-reads';
 import type { PackageIndex } from '../core/semantic/package-index';
 import { isNamed } from '../core/semantic/types';
 import type { Fix } from '../core/types';
+import { ObjectMemo } from '../core/memo';
 
 /**
  * `nil` passed as the context.Context first parameter of a function declared in the package
@@ -47,7 +48,7 @@ function contextTakers(idx: PackageIndex): string[] {
   return names;
 }
 
-const takers = new WeakMap<PackageIndex, string[]>();
+const takers = new ObjectMemo<PackageIndex, string[]>('contextTakers');
 
 /** `f`, or the generic function in `f[int]`. */
 function calleeName(fn: Node | null): Node | null {

@@ -3,6 +3,7 @@ import type { FileSemantics } from './file';
 import { isNoReturnCall } from './flow';
 import { isLockReceiver, lockCall } from './locks';
 import { field, FUNCTION_TYPES, namedChildren, statementsOf, walk } from './nodes';
+import { ObjectMemo } from '../memo';
 
 /**
  * Which locks are held for certain ("must" analysis) at each statement of one function body, from its
@@ -59,7 +60,7 @@ type LockEvent =
  * the walk does not depend on the listeners and never changes a state after handing it out (every
  * change makes a new Map).
  */
-const recorded = new WeakMap<FileSemantics, Map<number, LockEvent[] | null>>();
+const recorded = new ObjectMemo<FileSemantics, Map<number, LockEvent[] | null>>('lockEvents');
 
 /** Runs the walk over a function's body; returns false when the function was not analysed. */
 export function walkLocks(body: Node, sem: FileSemantics, events: LockEvents): boolean {

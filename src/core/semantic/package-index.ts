@@ -7,6 +7,7 @@ import { derivedRead } from './index-reads';
 import { queryFor } from './queries';
 import { Scopes } from './scopes';
 import { parseType, resultTypes, structFields, type GoType, type StructField } from './types';
+import { ObjectMemo } from '../memo';
 
 /**
  * What one package declares, as plain data (no tree nodes): built from every .go file of a directory
@@ -291,7 +292,7 @@ export function mergeIndexes(parts: PackageIndex[]): PackageIndex {
  * One index's content as text (maps as entry lists): equal text, equal index for every reader. Memoised
  * per index object; the editor compares a re-indexed declaration with its previous version by it.
  */
-const texts = new WeakMap<PackageIndex, string>();
+const texts = new ObjectMemo<PackageIndex, string>('indexText');
 export function indexText(idx: PackageIndex): string {
   let t = texts.get(idx);
   if (t === undefined) {
@@ -308,7 +309,7 @@ function isTracked(t: GoType): boolean {
 }
 
 /** Whether any type the package declares holds a lock by value (memoised per index). */
-const holdsLocks = new WeakMap<PackageIndex, boolean>();
+const holdsLocks = new ObjectMemo<PackageIndex, boolean>('holdsLocks');
 export function packageHasLockTypes(idx: PackageIndex): boolean {
   return derivedRead(idx, 'packageHasLockTypes', (real) => {
     let v = holdsLocks.get(real);
@@ -337,7 +338,7 @@ export function lockWords(idx: PackageIndex): string[] {
 
 const WORDS = /[\p{L}_][\p{L}\p{N}_]*/gu;
 
-const lockWordCache = new WeakMap<PackageIndex, string[]>();
+const lockWordCache = new ObjectMemo<PackageIndex, string[]>('lockWords');
 
 function computeLockWords(idx: PackageIndex): string[] {
   const words = new Set<string>([...SYNC_LOCKS, ...ATOMIC_LOCKS]);
