@@ -3,7 +3,7 @@ import type { Config } from './config';
 import { LineMap } from './position';
 import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from './rule';
 import { factPasses, FileSemantics, IDENTIFIERS } from './semantic/file';
-import { FILE_FACT_QUERIES, factFingerprint, runFactQueries, type FileFactKind } from './semantic/file-facts';
+import { FILE_FACT_QUERIES, factFingerprint, mayHoldFacts, runFactQueries, type FileFactKind } from './semantic/file-facts';
 import { deltaTouches, readValue, type IndexDelta } from './semantic/index-reads';
 import { compiledQuery } from './semantic/queries';
 import { releaseWalks, walkPruned } from './semantic/walk';
@@ -301,6 +301,9 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   const keylessFacts = new Map<Top, TopFacts>();
   const factsOf = (t: Top): TopFacts => {
     let per = t.key ? cache!.facts.get(t.key) : keylessFacts.get(t);
+    // Most declarations have no channel operation and no close: no query, one shared empty set of facts
+    // (a half-typed line at the top level is a new declaration on every keystroke).
+    if (!per && !mayHoldFacts(file.text.slice(t.base, t.end))) per = NO_FACTS;
     if (!per) {
       const found = runFactQueries(t.node);
       queried.set(t, found);
@@ -702,6 +705,13 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
  * they hold has the same line and column as when they were placed, so their Findings are the same too.
  */
 const finals = new ObjectMemo<RawFinding, Finding>('finding');
+
+/** The facts of a declaration that has none (see mayHoldFacts); shared, never changed. */
+const NO_FACTS: TopFacts = {
+  fp: new Map(Object.keys(FILE_FACT_QUERIES).map((k) => [k as FileFactKind, ''])),
+  at: new Map(Object.keys(FILE_FACT_QUERIES).map((k) => [k as FileFactKind, []])),
+  names: new Map(Object.keys(FILE_FACT_QUERIES).map((k) => [k as FileFactKind, new Map()])),
+};
 
 /** Index entries' values as text, per index object (see depValue). */
 const indexReadMemo = new ObjectMemo<PackageIndex, Map<string, string>>('indexReads');

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Node } from 'web-tree-sitter';
 import { GoParser, loadGo } from '../../src/core/parser';
 import { FileSemantics } from '../../src/core/semantic/file';
+import { mayHoldFacts, runFactQueries } from '../../src/core/semantic/file-facts';
 import { collectImports } from '../../src/core/semantic/imports';
 import { indexFile, lockPath, mergeIndexes } from '../../src/core/semantic/package-index';
 import { typeString } from '../../src/core/semantic/types';
@@ -201,4 +202,21 @@ func g() { defer func() { recover() }() }
   }
   releaseWalks();
   broken.delete();
+});
+
+test('mayHoldFacts holds for the text of every fact in the fixtures (the gate never hides one)', async () => {
+  let facts = 0;
+  const files = (readdirSync('test/fixtures', { recursive: true }) as string[]).filter((x) => x.endsWith('.go'));
+  for (const f of files) {
+    const tree = await parse(readFileSync(`test/fixtures/${f}`, 'utf8'));
+    for (const [kind, nodes] of runFactQueries(tree.rootNode)) {
+      for (const n of nodes) {
+        facts++;
+        assert.ok(mayHoldFacts(n.text), `${f}: a ${kind} fact without the gate's words: ${n.text}`);
+      }
+    }
+    tree.delete();
+  }
+  assert.ok(facts > 100, `only ${facts} facts in the fixtures`);
+  assert.equal(mayHoldFacts('func f() { mu.Lock(); defer mu.Unlock() }'), false);
 });

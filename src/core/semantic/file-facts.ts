@@ -32,6 +32,14 @@ export const FILE_FACT_QUERIES = {
 
 export type FileFactKind = keyof typeof FILE_FACT_QUERIES;
 
+/**
+ * Whether text can hold a fact: every kind's node holds one of these words (the builtin's name, the
+ * arrow of a send or receive, the range keyword). Text without them has none, and its query is skipped.
+ */
+export function mayHoldFacts(text: string): boolean {
+  return text.includes('<-') || text.includes('close') || text.includes('range');
+}
+
 /** All kinds in one query, each capture named by its kind. */
 const ALL_FACTS = Object.entries(FILE_FACT_QUERIES)
   .map(([kind, pattern]) => pattern.replace(/@n\b/g, `@${kind}`))
