@@ -10,7 +10,7 @@
  * into the old generation, so that each scavenge copied megabytes and paused the editor for several
  * milliseconds. Held by the key, a value dies with it.
  *
- * Same get/set as the WeakMap it replaces. An object that cannot take a property (frozen, sealed) falls
+ * The get and set of the WeakMap it replaces. An object that cannot take a property (frozen, sealed) falls
  * back to a WeakMap.
  */
 export class ObjectMemo<K extends object, V> {
@@ -31,9 +31,5 @@ export class ObjectMemo<K extends object, V> {
     else if (Object.isExtensible(key)) Object.defineProperty(key, this.slot, { value, writable: true, enumerable: false, configurable: true });
     else this.fallback.set(key, value);
     return this;
-  }
-
-  has(key: K): boolean {
-    return this.get(key) !== undefined;
   }
 }
