@@ -50,55 +50,41 @@ function onLaunch(stmt: Node, ctx: RuleContext): void {
   if (launches.length > 0) checkFunction(fn, body, launches, ctx);
 }
 
-interface Launch {
-  /** The statement that starts the goroutine (`go …` or the expression statement of `g.Go(…)`). */
-  stmt: Node;
-  lit: Node;
-  body: Node;
-  /** `g.Go(…)`: the receiver text, for SetLimit. */
-  recv?: string;
-  /** Names the goroutine uses from outside (locals, parameters, package names), not imports or builtins. */
-  readonly captured: Set<string>;
-  /** The goroutine's blocking operations in document order (computed on demand). */
-  blockers?: { start: number; kind: 'queue' | 'other' }[];
-  /** Channel texts the goroutine sends on and receives from. */
-  readonly sends: Set<string>;
-  readonly recvs: Set<string>;
-}
-
 /**
- * A start, with what the judgement needs computed on first use (most starts write nothing of interest).
- * A class, not an object literal with getters: V8 gives such literals made one per start a hidden
- * class each (dictionary mode), which kept an analysis's nodes alive through young-generation GCs.
+ * A goroutine start, with what the judgement needs computed on first use (most starts write nothing of
+ * interest). A class, not an object literal with getters: V8 gives such literals made one per start a
+ * hidden class each (dictionary mode), which kept an analysis's nodes alive through young-generation GCs.
  */
-class LaunchInfo implements Launch {
+class Launch {
+  /** The goroutine's blocking operations in document order (computed on demand). */
   blockers?: { start: number; kind: 'queue' | 'other' }[];
   private capturedSet?: Set<string>;
   private ops?: { sends: Set<string>; recvs: Set<string> };
 
   constructor(
+    /** The statement that starts the goroutine (`go …` or the expression statement of `g.Go(…)`). */
     readonly stmt: Node,
     readonly lit: Node,
     readonly body: Node,
+    /** `g.Go(…)`: the receiver text, for SetLimit. */
     readonly recv: string | undefined,
     private readonly ctx: RuleContext,
   ) {}
 
+  /** Names the goroutine uses from outside (locals, parameters, package names), not imports or builtins. */
   get captured(): Set<string> {
     return (this.capturedSet ??= capturedNames(this.lit, this.ctx));
   }
 
+  /** Channel texts the goroutine sends on. */
   get sends(): Set<string> {
     return (this.ops ??= channelOps(this.body)).sends;
   }
 
+  /** Channel texts the goroutine receives from. */
   get recvs(): Set<string> {
     return (this.ops ??= channelOps(this.body)).recvs;
   }
-}
-
-function launch(stmt: Node, lit: Node, body: Node, recv: string | undefined, ctx: RuleContext): Launch {
-  return new LaunchInfo(stmt, lit, body, recv, ctx);
 }
 
 interface Write {
@@ -158,7 +144,7 @@ function findLaunches(fn: Node, body: Node, ctx: RuleContext): Launch[] {
     }
     if (lit && stmt) {
       const lb = field(lit, 'body');
-      if (lb) out.push(launch(stmt, lit, lb, recv, ctx));
+      if (lb) out.push(new Launch(stmt, lit, lb, recv, ctx));
       return false;
     }
     return true;
