@@ -1,4 +1,5 @@
 import type { Tree } from 'web-tree-sitter';
+import { syntaxRoot } from './syntax/node';
 import { allRules } from '../rules';
 import { ruleDocs } from '../generated/rule-docs';
 import type { Analyzer, AnalyzerInit, DocumentHandle, DocumentRequest, PackageRequest } from './analyzer-api';
@@ -49,7 +50,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
         path: file.path,
         text: file.text,
         goVersion: effectiveGoVersion(o.goVersion ?? goModVersion(o.goMod), file.text),
-        packageName: packageNameOf(tree.rootNode),
+        packageName: packageNameOf(syntaxRoot(tree, file.text)),
         isTest: file.path.endsWith('_test.go'),
       },
       index,
@@ -75,7 +76,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
     }
     const tree = parser.parse(f.text);
     try {
-      const index = indexFile(tree.rootNode);
+      const index = indexFile(syntaxRoot(tree, f.text));
       const entry = { text: f.text, index };
       siblingIndexes.delete(f.path);
       siblingIndexes.set(f.path, entry);
@@ -97,7 +98,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
           trees.push(tree);
           return { file: f, tree };
         });
-        const index = mergeIndexes(parsed.map((p) => indexFile(p.tree.rootNode)));
+        const index = mergeIndexes(parsed.map((p) => indexFile(syntaxRoot(p.tree, p.file.text))));
         return parsed.filter((p) => targets.has(p.file.path)).map((p) => run(p.tree, p.file, index, req));
       } finally {
         for (const t of trees) t.delete();
@@ -124,7 +125,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
         reset: (t) => doc.reset(t),
         settle: () => doc.settle(),
         analyze(req: DocumentRequest = {}): FileResult {
-          const root = doc.tree.rootNode;
+          const root = syntaxRoot(doc.tree, doc.text);
           const imports = collectImports(root);
           const importsKey = JSON.stringify([[...imports.byName], [...imports.dot]]);
           // A declaration's index depends on its text and the imports: keyed by the text, dropped

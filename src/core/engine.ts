@@ -1,4 +1,5 @@
-import type { Language, Node, Query, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import { syntaxRoot, type SyntaxNode as Node } from './syntax/node';
 import type { Config } from './config';
 import { LineMap } from './position';
 import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from './rule';
@@ -6,7 +7,7 @@ import { factPasses, FileSemantics, IDENTIFIERS } from './semantic/file';
 import { FILE_FACT_QUERIES, factFingerprint, mayHoldFacts, runFactQueries, type FileFactKind } from './semantic/file-facts';
 import { deltaTouches, readValue, type IndexDelta } from './semantic/index-reads';
 import { compiledQuery } from './semantic/queries';
-import { releaseWalks, walkPruned } from './semantic/walk';
+import { walk } from './semantic/walk';
 import { packageLevelNames, type Decl } from './semantic/scopes';
 import type { PackageIndex } from './semantic/package-index';
 import { applySuppression, parseDirectives } from './suppress';
@@ -200,22 +201,15 @@ interface Dispatch {
  * past its time budget) is stopped for this file and reported once as internal-error; the others go on.
  */
 export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIndex, opts: RunOptions): FileResult {
-  // Subtrees materialised for walks belong to one tree: none may survive into another analysis (the
-  // editor edits trees in place) or keep a finished tree's Nodes alive.
-  releaseWalks();
-  try {
-    const result = analyzeOne(tree, file, index, opts);
-    // Sorted here, not in analyzeOne: V8 inlined the sort there, and each new shape of finding list
-    // threw away analyzeOne's optimised code (42 times in 1,000 keystrokes).
-    result.findings = sortAndDedupe(result.findings);
-    return result;
-  } finally {
-    releaseWalks();
-  }
+  const result = analyzeOne(tree, file, index, opts);
+  // Sorted here, not in analyzeOne: V8 inlined the sort there, and each new shape of finding list
+  // threw away analyzeOne's optimised code (42 times in 1,000 keystrokes).
+  result.findings = sortAndDedupe(result.findings);
+  return result;
 }
 
 function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIndex, opts: RunOptions): FileResult {
-  const root = tree.rootNode;
+  const root = syntaxRoot(tree, file.text);
   const source: SourceFile = { ...file, root };
   const sem = new FileSemantics(root, index);
   const lines = new LineMap(file.text);
@@ -252,32 +246,30 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     }
   }
 
-  // Which rules a declaration's words leave out (see RuleDefinition.needs), and the query for the
-  // node types the others visit (see plan); where every rule is left out, only the directives are
-  // looked for, and only if the text has one.
+  // Which rules a declaration's words leave out (see RuleDefinition.needs), and the node types the
+  // others visit (see plan); where every rule is left out, only the directives are looked for, and
+  // only if the text has one.
   const gates = gateMatcher(gated);
-  const query = visitQuery(tree.language, [...byType.keys()]);
-  const commentsOnly = visitQuery(tree.language, []);
+  const everything = visitSet([...byType.keys()]);
+  const commentsOnly = visitSet([]);
   const skipOf = (t: Top): ReadonlySet<string> => (gates ? gates(file.text, t.base, t.end) : NONE);
-  // Where no rule that visits calls is left in (most declarations lack the callees' words), a query
-  // without calls: every captured node is marshalled out of WASM, and calls are the most numerous
-  // kind visited. (A query per set of visited types saved a little more marshalling but compiled
-  // some 300 queries over three corpus trees, costing more than it saved.)
-  const withoutCalls = byType.has('call_expression') ? visitQuery(tree.language, [...byType.keys()].filter((type) => type !== 'call_expression')) : query;
+  // Where no rule that visits calls is left in (most declarations lack the callees' words), calls are
+  // not dispatched: they are the most numerous kind visited.
+  const withoutCalls = byType.has('call_expression') ? visitSet([...byType.keys()].filter((type) => type !== 'call_expression')) : everything;
   const callVisitors = byType.get('call_expression') ?? [];
   const dispatched = [...new Set([...byType.values()].flatMap((list) => list.map((d) => d.rule.id)))];
   /** Where no rule runs: the comments, for directives, and only if the text has one. */
-  const directivesOnly = (t: Top): Query | undefined => (file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined);
-  const plan = (t: Top): { skip: ReadonlySet<string>; query: Query | undefined } => {
+  const directivesOnly = (t: Top): VisitSet | undefined => (file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined);
+  const plan = (t: Top): { skip: ReadonlySet<string>; query: VisitSet | undefined } => {
     const skip = skipOf(t);
     // A top-level ERROR node is one syntax error from end to end, and every finding that touches an
     // error is dropped (see `clean` below): no rule is run in it, only its directives are read. Where
     // tree-sitter recovers with an ERROR root, the rest of the file is hundreds of such fragments,
     // each analysed afresh on every keystroke (they have no cache key) for nothing.
     if (t.entry.type === 'ERROR') return { skip, query: directivesOnly(t) };
-    if (skip.size === 0) return { skip, query };
+    if (skip.size === 0) return { skip, query: everything };
     if (dispatched.some((id) => !skip.has(id))) {
-      return { skip, query: callVisitors.some((d) => !skip.has(d.rule.id)) ? query : withoutCalls };
+      return { skip, query: callVisitors.some((d) => !skip.has(d.rule.id)) ? everything : withoutCalls };
     }
     return { skip, query: directivesOnly(t) };
   };
@@ -620,6 +612,8 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
       const coms: { start: number; end: number; text: string }[] = [];
       const { skip, query } = plan(t);
       visitSubtree(t.node, query, byType, failed, skip, errs, coms, budget, now, spent, () => bucket);
+      // Its nodes die young (a later reader of this declaration reads them again).
+      t.node.release();
       const within = (s: number, e: number) => s >= base && e <= end;
       // A finding, its fixes and its related locations inside the declaration are stored relative to
       // it; a related location in another declaration relative to that one; anything else (a fix
@@ -824,14 +818,22 @@ function skipKey(skip: ReadonlySet<string>): string {
   return [...skip].join(',');
 }
 
-function visitQuery(language: Language, types: string[]): Query {
-  const alts = [...types].sort().filter((t) => /^[a-z_]+$/.test(t) && t !== 'comment').map((t) => `(${t})`);
-  return compiledQuery(language, `${alts.length ? `[${alts.join(' ')}] @node\n` : ''}(comment) @comment`);
+/** The node types dispatched to rules (comments are always read, for directives). */
+interface VisitSet {
+  readonly types: ReadonlySet<string>;
 }
 
+function visitSet(types: string[]): VisitSet {
+  return { types: new Set(types.filter((t) => t !== 'comment')) };
+}
+
+/**
+ * Dispatches the nodes of top (itself included, in pre-order) to the rules that visit their type, and
+ * collects the comments (for ignore directives) and the syntax errors.
+ */
 function visitSubtree(
   top: Node,
-  query: Query | undefined,
+  query: VisitSet | undefined,
   byType: Map<string, Dispatch[]>,
   failed: Set<string>,
   skip: ReadonlySet<string>,
@@ -844,18 +846,36 @@ function visitSubtree(
 ): void {
   if (top.hasError || top.isMissing || top.type === 'ERROR') collectErrors(top, errors);
   if (!query) return;
-  for (const { name, node } of query.captures(top)) {
-    if (name === 'comment') {
+  const types = query.types;
+  walk(top, (node) => {
+    const type = node.type;
+    if (type === 'comment') {
       const text = node.text;
       if (text.includes('gopitfalls:')) comments.push({ start: node.startIndex, end: node.endIndex, text });
-      continue;
+      return;
     }
-    const list = byType.get(node.type);
-    if (!list) continue;
+    if (types.has(type)) dispatch(node, type, byType, failed, skip, budget, now, spent, out);
+  });
+}
+
+function dispatch(
+  node: Node,
+  type: string,
+  byType: Map<string, Dispatch[]>,
+  failed: Set<string>,
+  skip: ReadonlySet<string>,
+  budget: number,
+  now: () => number,
+  spent: Map<string, number>,
+  out: () => RawFinding[],
+): void {
+  {
+    const list = byType.get(type);
+    if (!list) return;
     let callee: string | null | undefined;
     for (const d of list) {
       if (failed.has(d.rule.id) || skip.has(d.rule.id)) continue;
-      if (d.rule.callees && node.type === 'call_expression') {
+      if (d.rule.callees && type === 'call_expression') {
         if (callee === undefined) callee = calleeName(node);
         if (callee !== null && !d.rule.callees.includes(callee)) continue;
       }
@@ -897,7 +917,7 @@ function nodeAt(root: Node, start: number, end: number, type: string): Node | un
 
 /** ERROR and MISSING nodes under top, descending only into subtrees that contain one. */
 function collectErrors(top: Node, errors: [number, number][]): void {
-  walkPruned(top, (n) => {
+  walk(top, (n) => {
     if (n.type === 'ERROR' || n.isMissing) {
       errors.push([n.startIndex, Math.max(n.endIndex, n.startIndex + 1)]);
       return false;

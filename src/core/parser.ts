@@ -1,6 +1,7 @@
 import { Language, Parser } from 'web-tree-sitter';
 import type { Tree } from 'web-tree-sitter';
 import type { AnalyzerInit } from './analyzer-api';
+import { setHeap, type WasmHeap } from './syntax/layout';
 
 /**
  * One web-tree-sitter runtime and Go language per process. `Parser.init` may only run once, so the
@@ -10,7 +11,10 @@ let runtime: Promise<Language> | undefined;
 
 export function loadGo(init: AnalyzerInit): Promise<Language> {
   runtime ??= (async () => {
-    await Parser.init({ wasmBinary: init.runtimeWasm } as object);
+    // The options object becomes the Emscripten module, whose heap views syntax/layout.ts reads.
+    const module = { wasmBinary: init.runtimeWasm };
+    await Parser.init(module as object);
+    setHeap(module as unknown as WasmHeap);
     return Language.load(init.goWasm);
   })();
   return runtime;

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax/node';
 import type { Position, Span } from './types';
 
 /** Maps UTF-16 offsets to line/character, with a lazily built line table. */

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax/node';
 import type { FileSemantics } from './semantic/file';
 import type { Fix, Severity } from './types';
 

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax/node';
 import type { DocChanges } from './document';
 
 /**
@@ -146,19 +146,10 @@ export class TopLevel {
       i++;
       return true;
     };
-    if (from === 0) {
-      // Every child: a cursor is the cheapest way through all of them.
-      const cursor = root.walk();
-      try {
-        if (cursor.gotoFirstChild()) {
-          while (visit(cursor.nodeType, cursor.startIndex, cursor.endIndex, () => cursor.currentNode) && cursor.gotoNextSibling());
-        }
-      } finally {
-        cursor.delete();
-      }
-    } else {
-      // A few children from number `from` on.
-      for (let n = root.child(from); n && visit(n.type, n.startIndex, n.endIndex, () => n!); n = n.nextSibling);
+    const kids = root.children;
+    for (let j = from; j < kids.length; j++) {
+      const n = kids[j]!;
+      if (!visit(n.type, n.startIndex, n.endIndex, () => n)) break;
     }
     if (!reached) return undefined;
     return out;
@@ -174,16 +165,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export function topEntries(root: Node, text: string, withKeys: boolean): TopEntry[] {
   if (withKeys) return new TopLevel().update(root, text, { all: true, edits: [], dirty: [] });
   const out: TopEntry[] = [];
-  const cursor = root.walk();
-  try {
-    let i = 0;
-    if (cursor.gotoFirstChild()) {
-      do out.push({ i: i++, type: cursor.nodeType, base: cursor.startIndex, end: cursor.endIndex, key: '' });
-      while (cursor.gotoNextSibling());
-    }
-  } finally {
-    cursor.delete();
-  }
+  const kids = root.children;
+  for (let i = 0; i < kids.length; i++) out.push({ i, type: kids[i]!.type, base: kids[i]!.startIndex, end: kids[i]!.endIndex, key: '' });
   return out;
 }
 

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../core/syntax/node';
 import { defineRule, type RuleContext } from '../core/rule';
 import type { GoType } from '../core/semantic/types';
 import { callArgs, field, FUNCTION_TYPES, selectorCall, statementsOf, unparen, walk } from '../core/semantic/nodes';

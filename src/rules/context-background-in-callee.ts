@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../core/syntax/node';
 import { derivedRead } from '../core/semantic/index-reads';
 import { defineRule, type RuleContext } from '../core/rule';
 import { contextInScope, declKey, hasContextParam, isRootFunction, rootContextCall, topFunction } from '../core/semantic/context';

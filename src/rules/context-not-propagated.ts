@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../core/syntax/node';
 import { defineRule, type RuleContext } from '../core/rule';
 import { contextInScope, rootContextCall, type ContextInScope } from '../core/semantic/context';
 import { detachedOnPurpose } from '../core/semantic/context-detach';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../core/syntax/node';
 import { defineRule } from '../core/rule';
 import { isEndless } from '../core/semantic/flow';
 import { FUNCTION_TYPES, field, walk } from '../core/semantic/nodes';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../core/syntax/node';
 import { defineRule, type RuleContext } from '../core/rule';
 import { PKG } from '../core/semantic/imports';
 import { callArgs, enclosingFunction, field, freeName, namedChildren, selectorCall, unparen, walk, within } from '../core/semantic/nodes';

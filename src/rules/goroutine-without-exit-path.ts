@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../core/syntax/node';
 import { sameFileFunction } from '../core/semantic/callee';
 import { defineRule, type RuleContext } from '../core/rule';
 import { isEndless } from '../core/semantic/flow';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../core/syntax/node';
 import { defineRule, type RuleContext } from '../core/rule';
 import { callArgs, enclosingFunction, field, FUNCTION_TYPES, namedChildren, statementsOf, unparen, walk, within } from '../core/semantic/nodes';
 import type { Decl } from '../core/semantic/scopes';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../core/syntax/node';
 import { buildConstraintVersion } from '../core/go-version';
 import { defineRule, type RuleContext } from '../core/rule';
 import { isNoReturnCall } from '../core/semantic/flow';

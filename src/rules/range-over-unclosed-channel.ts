@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../core/syntax/node';
 import { defineRule, type RuleContext } from '../core/rule';
 import { closeArg } from '../core/semantic/chan';
 import { enclosingFunction, field, FUNCTION_TYPES, indentAt, namedChildren, statementsOf, unparen, walk } from '../core/semantic/nodes';

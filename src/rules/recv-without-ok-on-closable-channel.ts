@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../core/syntax/node';
 import { defineRule, type RuleContext } from '../core/rule';
 import { closeArg, rootIdent, sameChannel } from '../core/semantic/chan';
 import { enclosingFunction, enclosingLoop, field, namedChildren, unparen, walk, within } from '../core/semantic/nodes';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../core/syntax/node';
 import { defineRule, type RuleContext } from '../core/rule';
 import { isEndless, isNoReturnCall } from '../core/semantic/flow';
 import { PKG } from '../core/semantic/imports';

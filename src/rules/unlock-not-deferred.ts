@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../core/syntax/node';
 import { defineRule, type RuleContext } from '../core/rule';
 import { lockCall, UNLOCK_OF } from '../core/semantic/locks';
 import { walkLocks, type Held } from '../core/semantic/lock-state';

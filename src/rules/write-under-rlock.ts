@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../core/syntax/node';
 import { defineRule, type RuleContext } from '../core/rule';
 import { eachNodeOutsideLiterals, walkLocks, type Held, type LockState } from '../core/semantic/lock-state';
 import { lockCall } from '../core/semantic/locks';

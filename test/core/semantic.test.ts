@@ -1,21 +1,46 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { Node } from 'web-tree-sitter';
+import type { Node as WasmNode, Tree } from 'web-tree-sitter';
 import { GoParser, loadGo } from '../../src/core/parser';
 import { FileSemantics } from '../../src/core/semantic/file';
 import { mayHoldFacts, runFactQueries } from '../../src/core/semantic/file-facts';
 import { collectImports } from '../../src/core/semantic/imports';
 import { indexFile, lockPath, mergeIndexes } from '../../src/core/semantic/package-index';
 import { typeString } from '../../src/core/semantic/types';
-import { releaseWalks, walk, walkPruned } from '../../src/core/semantic/walk';
+import { walk } from '../../src/core/semantic/walk';
+import { syntaxRoot, type SyntaxNode as Node } from '../../src/core/syntax/node';
 
 async function parse(text: string) {
   const lang = await loadGo({
     runtimeWasm: readFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm')),
     goWasm: readFileSync(require.resolve('tree-sitter-go/tree-sitter-go.wasm')),
   });
-  return new GoParser(lang).parse(text);
+  const tree = new GoParser(lang).parse(text);
+  return { rootNode: syntaxRoot(tree, text), wasm: tree, delete: () => tree.delete() };
+}
+
+/** A pre-order walk with web-tree-sitter's own TreeCursor: what walk must visit. */
+function cursorWalk(tree: Tree, from: Node, visit: (n: WasmNode) => boolean | void): void {
+  let start: WasmNode | null = tree.rootNode.descendantForIndex(from.startIndex, from.endIndex);
+  while (start && start.id !== from.id) start = start.parent;
+  const cursor = start!.walk();
+  try {
+    let depth = 0;
+    for (;;) {
+      if (visit(cursor.currentNode) !== false && cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (depth === 0 || !cursor.gotoParent()) return;
+        depth--;
+      }
+      if (depth === 0) return;
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
 function find(root: Node, pred: (n: Node) => boolean): Node {
@@ -161,27 +186,28 @@ func f(ch chan int) {
 
 func g() { defer func() { recover() }() }
 `);
-  const seen = (fn: typeof walk, root: Node, prune?: string) => {
+  const visitor = (out: string[], prune?: string) => (n: { type: string; startIndex: number }) => {
+    out.push(`${n.type}@${n.startIndex}`);
+    return n.type !== prune;
+  };
+  const ours = (node: Node, prune?: string) => {
     const out: string[] = [];
-    fn(root, (n) => {
-      out.push(`${n.type}@${n.startIndex}`);
-      return n.type !== prune;
-    });
+    walk(node, visitor(out, prune));
+    return out;
+  };
+  const theirs = (t: Tree, node: Node, prune?: string) => {
+    const out: string[] = [];
+    cursorWalk(t, node, visitor(out, prune));
     return out;
   };
   const root = tree.rootNode;
   const inner = find(root, (n) => n.type === 'select_statement');
-  // Inner first: the later walk of the whole file must not be served from the inner copy.
   for (const [node, prune] of [[inner, undefined], [root, undefined], [root, 'func_literal'], [inner, 'communication_case']] as const) {
-    releaseWalks();
-    const expected = seen(walkPruned, node, prune);
+    const expected = theirs(tree.wasm, node, prune);
     assert.ok(expected.length > 5);
-    assert.deepEqual(seen(walk, node, prune), expected, `${node.type} pruned at ${prune}`);
+    assert.deepEqual(ours(node, prune), expected, `${node.type} pruned at ${prune}`);
   }
-  releaseWalks();
-  assert.deepEqual(seen(walk, inner), seen(walkPruned, inner));
-  assert.deepEqual(seen(walk, root), seen(walkPruned, root));
-  // Served from the root's copy now; a nested walk inside a visitor sees its own subtree only.
+  // A nested walk inside a visitor sees its own subtree only.
   const nested: string[] = [];
   walk(root, (n) => {
     if (n.type === 'func_literal') walk(n, (m) => void nested.push(m.type));
@@ -189,18 +215,15 @@ func g() { defer func() { recover() }() }
   assert.deepEqual(nested.filter((t) => t === 'func_literal').length, 2);
   assert.ok(nested.includes('send_statement') && nested.includes('call_expression'));
   assert.ok(!nested.includes('select_statement'));
-  releaseWalks();
   tree.delete();
   // With syntax errors (ERROR and MISSING nodes), and a declaration without them next to one with.
   const broken = await parse('package p\n\nfunc f() {\n\tx := \n\tgo func( { y }\n}\n\nfunc g(ch chan int) { for v := range ch { _ = v } }\n\nfunc h() { a.b( }\n');
   assert.ok(broken.rootNode.hasError);
-  for (const node of [broken.rootNode, ...broken.rootNode.namedChildren.filter((n): n is Node => n !== null)]) {
+  for (const node of [broken.rootNode, ...broken.rootNode.namedChildren]) {
     for (const prune of [undefined, 'block', 'ERROR', 'for_statement']) {
-      releaseWalks();
-      assert.deepEqual(seen(walk, node, prune), seen(walkPruned, node, prune), `${node.type} pruned at ${prune}`);
+      assert.deepEqual(ours(node, prune), theirs(broken.wasm, node, prune), `${node.type} pruned at ${prune}`);
     }
   }
-  releaseWalks();
   broken.delete();
 });
 

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { GoDocument } from '../../src/core/document';
 import { GoParser, loadGo } from '../../src/core/parser';
 import { detachDeep, TopLevel, topEntries } from '../../src/core/top-level';
+import { syntaxRoot } from '../../src/core/syntax/node';
 
 async function parser(): Promise<GoParser> {
   const lang = await loadGo({
@@ -31,7 +32,7 @@ test('keys carried over by position equal the keys read afresh, through random e
   const start = corpus();
   const doc = new GoDocument(p, start);
   const tracked = new TopLevel();
-  tracked.update(doc.tree.rootNode, doc.text, doc.takeChanges());
+  tracked.update(syntaxRoot(doc.tree, doc.text), doc.text, doc.takeChanges());
   let seed = 7;
   const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % Math.max(1, n));
   // Edits that keep, break and re-shape declarations: comments above them, braces, `;`, blank lines.
@@ -52,8 +53,8 @@ test('keys carried over by position equal the keys read afresh, through random e
     }
     doc.update(changes);
     if (rand(10) === 0) doc.settle();
-    const got = tracked.update(doc.tree.rootNode, doc.text, doc.takeChanges());
-    const want = topEntries(doc.tree.rootNode, doc.text, true);
+    const got = tracked.update(syntaxRoot(doc.tree, doc.text), doc.text, doc.takeChanges());
+    const want = topEntries(syntaxRoot(doc.tree, doc.text), doc.text, true);
     assert.equal(got.length, want.length, `step ${step}: number of top-level nodes`);
     for (let i = 0; i < want.length; i++) {
       assert.deepEqual(got[i], want[i], `step ${step}: child ${i} (${want[i]!.type} at ${want[i]!.base})`);
@@ -70,10 +71,10 @@ test('an edit to the comment above a declaration changes its key; an edit elsewh
   const text = 'package p\n\n// doc of f\nfunc f() {}\n\nfunc g() {}\n';
   const doc = new GoDocument(p, text);
   const tracked = new TopLevel();
-  const before = tracked.update(doc.tree.rootNode, doc.text, doc.takeChanges());
+  const before = tracked.update(syntaxRoot(doc.tree, doc.text), doc.text, doc.takeChanges());
   const keyOf = (es: typeof before, type: string, n = 0) => es.filter((e) => e.type === type)[n]!.key;
   doc.update([{ rangeOffset: text.indexOf('doc'), rangeLength: 3, text: 'DOC' }]);
-  const after = tracked.update(doc.tree.rootNode, doc.text, doc.takeChanges());
+  const after = tracked.update(syntaxRoot(doc.tree, doc.text), doc.text, doc.takeChanges());
   assert.notEqual(keyOf(after, 'function_declaration'), keyOf(before, 'function_declaration'));
   assert.match(keyOf(after, 'function_declaration'), /DOC of f/);
   assert.equal(keyOf(after, 'function_declaration', 1), keyOf(before, 'function_declaration', 1));

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax/node';
 import type { FileSemantics } from './file';
 import { callArgs, field, namedChildren, unparen, walk } from './nodes';
 import type { Decl } from './scopes';

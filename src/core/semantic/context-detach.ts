@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax/node';
 import type { RuleContext } from '../rule';
 import { commentsNear, CONTEXT_COMMENT, WANT_COMMENT, isRootFunction, namesDetachedWork, statementOf, topFunction, type ContextInScope } from './context';
 import { PKG } from './imports';

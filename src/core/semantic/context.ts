@@ -1,9 +1,9 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax/node';
 import type { FileSemantics } from './file';
 import { PKG, type Imports } from './imports';
 import { field, FUNCTION_TYPES, namedChildren, walk } from './nodes';
 import type { Decl, Scopes } from './scopes';
-import { queryFor } from './queries';
+import { captures, queryFor } from './queries';
 import { isNamed, parseType } from './types';
 
 /**
@@ -232,7 +232,7 @@ export function callsWithContext(decl: Node, view: ScopeView, out: Map<string, s
     recvType = receiverTypeName(recv ? field(recv, 'type') : null);
   }
   // Every call of the body (literals included), matched in WASM rather than by walking every node.
-  for (const { node: n } of queryFor(body, CALLS).captures(body)) {
+  for (const { node: n } of captures(queryFor(body, CALLS), body)) {
     const fn = field(n, 'function');
     let key: string | undefined;
     if (fn?.type === 'identifier') {

@@ -1,5 +1,5 @@
-import type { Node } from 'web-tree-sitter';
-import { queryFor } from './queries';
+import type { SyntaxNode as Node } from '../syntax/node';
+import { captures, queryFor } from './queries';
 
 /**
  * File-wide facts: the nodes of one kind anywhere in the file (every close call, every send), which
@@ -53,7 +53,7 @@ export function runFactQueries(root: Node): Map<FileFactKind, Node[]> {
   const q = queryFor(root, ALL_FACTS);
   const out = new Map<FileFactKind, Node[]>(Object.keys(FILE_FACT_QUERIES).map((k) => [k as FileFactKind, []]));
   const seen = new Set<string>();
-  for (const c of q.captures(root)) {
+  for (const c of captures(q, root)) {
     const list = out.get(c.name as FileFactKind);
     if (!list || seen.has(`${c.name}:${c.node.id}`)) continue;
     seen.add(`${c.name}:${c.node.id}`);

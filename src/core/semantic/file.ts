@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax/node';
 import { runFactQueries, type FileFactKind } from './file-facts';
 import { collectImports, type Imports } from './imports';
 import { trackedIndex } from './index-reads';

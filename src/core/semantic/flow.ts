@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax/node';
 import { field, namedChildren, selectorCall, statementsOf, unparen } from './nodes';
 
 /**

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax/node';
 import { field, namedChildren } from './nodes';
 
 /** The import paths rules care about, by their usual names. */

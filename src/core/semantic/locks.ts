@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax/node';
 import type { FileSemantics } from './file';
 import { field, selectorCall, unparen } from './nodes';
 import type { GoType } from './types';

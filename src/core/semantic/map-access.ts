@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax/node';
 import type { FileSemantics } from './file';
 import { callArgs, field, unparen, walk } from './nodes';
 

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax/node';
 import { walk } from './walk';
 
 /** Small, allocation-light helpers over tree-sitter-go nodes (grammar 0.25 shapes). */
@@ -61,7 +61,7 @@ export function callArgs(call: Node): Node[] {
   return namedChildren(field(call, 'arguments')).filter((n) => n.type !== 'comment');
 }
 
-// Rules walk through nodes.ts; the engine's hooks (releaseWalks, walkPruned) are in walk.ts.
+// Rules walk through nodes.ts.
 export { walk } from './walk';
 
 /** The nearest for statement whose body contains node, without crossing a function boundary. */

@@ -1,10 +1,10 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax/node';
 import { collectImports, type Imports } from './imports';
 import { field, namedChildren, selectorCall, unparen } from './nodes';
-import { releaseWalks, walk } from './walk';
+import { walk } from './walk';
 import { callsWithContext } from './context';
 import { derivedRead } from './index-reads';
-import { queryFor } from './queries';
+import { captures, queryFor } from './queries';
 import { Scopes } from './scopes';
 import { parseType, resultTypes, structFields, type GoType, type StructField } from './types';
 import { ObjectMemo } from '../memo';
@@ -107,10 +107,10 @@ export function packageNameOf(root: Node): string {
 /** Index of one file's top-level declarations. */
 export function indexFile(root: Node, imports: Imports = collectImports(root)): PackageIndex {
   const idx = emptyIndex(packageNameOf(root));
-  try {
-    for (const decl of namedChildren(root)) indexDecl(decl, imports, idx);
-  } finally {
-    releaseWalks();
+  for (const decl of namedChildren(root)) {
+    indexDecl(decl, imports, idx);
+    // Its nodes die young: the analysis reads the declaration again when it comes to it.
+    decl.release();
   }
   return idx;
 }
@@ -168,7 +168,7 @@ export function indexDecl(decl: Node, imports: Imports, idx: PackageIndex = empt
     if (body) callsWithContext(decl, { imports, scopes: new Scopes() }, idx.ctxCallers);
     // Only a body that can declare a type (`type T …`, not `.(type)`) is searched, in WASM.
     if (body && LOCAL_TYPE_TEXT.test(body.text)) {
-      for (const { node } of queryFor(body, LOCAL_TYPES).captures(body)) indexTypes(node, imports, idx.localStructs, idx.localNamedTypes);
+      for (const { node } of captures(queryFor(body, LOCAL_TYPES), body)) indexTypes(node, imports, idx.localStructs, idx.localNamedTypes);
     }
   }
   return idx;
@@ -247,7 +247,7 @@ function funcInfo(decl: Node, name: string, imports: Imports): FuncInfo {
     // statements after an Add. One query matched in WASM instead of a walk over every node of the body
     // (test helpers with a `t` parameter are most functions of a test file).
     let skipUntil = -1;
-    for (const { name, node } of queryFor(body, PARAM_CALLS).captures(body)) {
+    for (const { name, node } of captures(queryFor(body, PARAM_CALLS), body)) {
       if (node.startIndex < skipUntil) continue;
       if (name === 'lit') skipUntil = node.endIndex;
       else if (name === 'go') {

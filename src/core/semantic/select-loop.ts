@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax/node';
 import type { Report, RuleContext } from '../rule';
 import { closedInFile, reassignments, rootIdent } from './chan';
 import { isEndless, isNoReturnCall } from './flow';

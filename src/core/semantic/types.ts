@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax/node';
 import { defaultName, type Imports } from './imports';
 import { field, namedChildren } from './nodes';
 

@@ -1,0 +1,469 @@
+import type { Language, Point, Tree } from 'web-tree-sitter';
+import {
+  childCount,
+  childrenAddress,
+  ERROR_SYMBOL,
+  hasErrorSubtree,
+  isExtra,
+  isMissingSubtree,
+  isNamedSubtree,
+  isVisible,
+  languageTables,
+  paddingOf,
+  productionId,
+  sizeBytes,
+  sizeOf,
+  SUBTREE_SIZE,
+  symbolOf,
+  syncHeap,
+  visibleChildCount as visibleChildren,
+  type LanguageTables,
+} from './layout';
+import { ObjectMemo } from '../memo';
+
+/**
+ * One tree as the engine reads it: the web-tree-sitter Tree (for queries, edits and its language), the
+ * text it was parsed from, and the language's tables.
+ */
+export class TreeView {
+  constructor(
+    readonly tree: Tree,
+    readonly text: string,
+    readonly lang: LanguageTables,
+  ) {}
+}
+
+/**
+ * A syntax node read from tree-sitter's memory (see layout.ts): the same answers as web-tree-sitter's
+ * Node for the members the engine uses, at the cost of a few typed-array loads instead of a call into
+ * WASM per property. Like a TSNode it is the address of its Subtree (`id`, the same number
+ * web-tree-sitter gives) with its start position and alias; its children are read once and kept, and
+ * each child knows its parent, which tree-sitter itself finds by descending again from the root. Every
+ * node is reached from the root (syntaxRoot), through children; a query's results are found again in
+ * the tree by `locate` (semantic/queries.ts).
+ *
+ * Valid as long as its tree is (the engine deletes a tree only after it is done with its nodes).
+ */
+export class SyntaxNode {
+  /** Start in UTF-16 code units (tree-sitter counts bytes of the UTF-16 input: twice as many). */
+  readonly startIndex: number;
+  private kids: SyntaxNode[] | undefined = undefined;
+  /** Field id of each child (0: none), as a TreeCursor reports it; read when first asked for. */
+  private kidFields: number[] | undefined = undefined;
+  private named: SyntaxNode[] | undefined = undefined;
+
+  constructor(
+    readonly view: TreeView,
+    /** Address of the node's Subtree; web-tree-sitter's Node.id. */
+    readonly id: number,
+    private readonly startByte: number,
+    private readonly startRow: number,
+    private readonly startColumnBytes: number,
+    private readonly alias: number,
+    /** null for the root. */
+    private readonly parentNode: SyntaxNode | null,
+  ) {
+    this.startIndex = startByte >>> 1;
+  }
+
+  get tree(): Tree {
+    return this.view.tree;
+  }
+
+  private symbol(): number {
+    syncHeap();
+    return this.alias || symbolOf(this.id);
+  }
+
+  get type(): string {
+    return this.view.lang.names[this.symbol()] ?? '';
+  }
+
+  get isNamed(): boolean {
+    syncHeap();
+    return this.alias ? this.view.lang.metaNamed[this.alias] === 1 : isNamedSubtree(this.id);
+  }
+
+  get isError(): boolean {
+    return this.symbol() === ERROR_SYMBOL;
+  }
+
+  get isMissing(): boolean {
+    syncHeap();
+    return isMissingSubtree(this.id);
+  }
+
+  get isExtra(): boolean {
+    syncHeap();
+    return isExtra(this.id);
+  }
+
+  get hasError(): boolean {
+    syncHeap();
+    return hasErrorSubtree(this.id);
+  }
+
+  get endIndex(): number {
+    syncHeap();
+    return (this.startByte + sizeBytes(this.id)) >>> 1;
+  }
+
+  get startPosition(): Point {
+    return { row: this.startRow, column: this.startColumnBytes >>> 1 };
+  }
+
+  get endPosition(): Point {
+    syncHeap();
+    const size = sizeOf(this.id);
+    return size.row > 0
+      ? { row: this.startRow + size.row, column: size.column >>> 1 }
+      : { row: this.startRow, column: (this.startColumnBytes + size.column) >>> 1 };
+  }
+
+  get text(): string {
+    return this.view.text.slice(this.startIndex, this.endIndex);
+  }
+
+  // --- children
+
+  /** The visible children: hidden nodes (rules starting with `_`, repetitions) are looked through. */
+  get children(): SyntaxNode[] {
+    if (this.kids === undefined) this.readChildren();
+    return this.kids!;
+  }
+
+  private readChildren(): void {
+    syncHeap();
+    const out: SyntaxNode[] = [];
+    this.collect(this.id, this.startByte, this.startRow, this.startColumnBytes, 0, out, undefined);
+    this.kids = out;
+  }
+
+  private fieldsOfChildren(): number[] {
+    if (this.kidFields === undefined) {
+      if (this.kids === undefined) this.readChildren();
+      syncHeap();
+      const fields: number[] = [];
+      this.collect(this.id, this.startByte, this.startRow, this.startColumnBytes, 0, undefined, fields);
+      this.kidFields = fields;
+    }
+    return this.kidFields;
+  }
+
+  /**
+   * Forgets the children read so far (the whole subtree below, unless held elsewhere), so that a
+   * finished declaration's nodes die young; they are read again if asked for.
+   */
+  release(): void {
+    this.kids = undefined;
+    this.kidFields = undefined;
+    this.named = undefined;
+  }
+
+  /**
+   * Appends the visible children of subtree `s` (starting at the given position) and, through its
+   * hidden children, theirs: tree-sitter's NodeChildIterator, with the field of each child worked out
+   * as ts_tree_cursor_current_field_id does (a hidden child's field is inherited by its children that
+   * have none of their own, unless the hidden child is extra).
+   */
+  private collect(s: number, bytes: number, row: number, column: number, inherited: number, out: SyntaxNode[] | undefined, fields: number[] | undefined): void {
+    const n = childCount(s);
+    if (n === 0) return;
+    const lang = this.view.lang;
+    const prod = productionId(s);
+    const aliasBase = prod * lang.maxAliasSequence;
+    const base = childrenAddress(s);
+    let structural = 0;
+    for (let i = 0; i < n; i++) {
+      const c = base + i * SUBTREE_SIZE;
+      if (i > 0) {
+        const pad = paddingOf(c);
+        bytes += pad.bytes;
+        if (pad.row > 0) {
+          row += pad.row;
+          column = pad.column;
+        } else column += pad.column;
+      }
+      const extra = isExtra(c);
+      let alias = 0;
+      let field = 0;
+      if (!extra) {
+        if (prod !== 0) alias = lang.aliasSequences[aliasBase + structural]!;
+        field = fieldAt(lang, prod, structural) || inherited;
+        structural++;
+      }
+      if (alias !== 0 || isVisible(c)) {
+        if (out) out.push(new SyntaxNode(this.view, c, bytes, row, column, alias, this));
+        if (fields) fields.push(field);
+      } else if (visibleChildren(c) > 0) {
+        // A hidden child is looked through when it has visible children (ts_node__relevant_child_count).
+        this.collect(c, bytes, row, column, field, out, fields);
+      }
+      const size = sizeOf(c);
+      bytes += size.bytes;
+      if (size.row > 0) {
+        row += size.row;
+        column = size.column;
+      } else column += size.column;
+    }
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  child(index: number): SyntaxNode | null {
+    return this.children[index] ?? null;
+  }
+
+  get namedChildren(): SyntaxNode[] {
+    if (this.named === undefined) {
+      const named: SyntaxNode[] = [];
+      for (const c of this.children) if (c.isNamed) named.push(c);
+      this.named = named;
+    }
+    return this.named;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  namedChild(index: number): SyntaxNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+
+  get firstChild(): SyntaxNode | null {
+    return this.children[0] ?? null;
+  }
+
+  get lastChild(): SyntaxNode | null {
+    const k = this.children;
+    return k[k.length - 1] ?? null;
+  }
+
+  get firstNamedChild(): SyntaxNode | null {
+    return this.namedChildren[0] ?? null;
+  }
+
+  get lastNamedChild(): SyntaxNode | null {
+    const k = this.namedChildren;
+    return k[k.length - 1] ?? null;
+  }
+
+  /** Children the TreeCursor reports under the field (web-tree-sitter's childrenForFieldName). */
+  childrenForFieldName(name: string): SyntaxNode[] {
+    const id = this.view.lang.fieldIds.get(name);
+    const kids = this.children;
+    const out: SyntaxNode[] = [];
+    if (id === undefined) return out;
+    const fields = this.fieldsOfChildren();
+    for (let i = 0; i < kids.length; i++) if (fields[i] === id) out.push(kids[i]!);
+    return out;
+  }
+
+  /** ts_node_child_by_field_id: the first child for the field, looking through hidden children. */
+  childForFieldName(name: string): SyntaxNode | null {
+    const id = this.view.lang.fieldIds.get(name);
+    if (id === undefined) return null;
+    const kids = this.children;
+    if (kids.length === 0) return null;
+    syncHeap();
+    const found = childByField(this.view.lang, this.id, id);
+    if (found === 0) return null;
+    for (const k of kids) if (k.id === found) return k;
+    return null;
+  }
+
+  // --- parent and siblings
+
+  get parent(): SyntaxNode | null {
+    return this.parentNode;
+  }
+
+  private siblingIndex(): number {
+    const p = this.parent;
+    if (!p) return -1;
+    const kids = p.children;
+    for (let i = 0; i < kids.length; i++) if (kids[i]!.id === this.id) return i;
+    return -1;
+  }
+
+  /**
+   * The next sibling as ts_node__next_sibling finds it: a later child that ends after this node ends
+   * (so a zero-width node, such as a MISSING token, at this node's end is not its next sibling).
+   */
+  private later(named: boolean): SyntaxNode | null {
+    const i = this.siblingIndex();
+    if (i < 0) return null;
+    const kids = this.parentNode!.children;
+    const end = this.endIndex;
+    const start = this.startIndex;
+    const empty = start === end;
+    for (let j = i + 1; j < kids.length; j++) {
+      const k = kids[j]!;
+      if (k.endIndex <= end) continue;
+      if (empty ? k.startIndex < start : k.startIndex <= start) continue;
+      if (!named || k.isNamed) return k;
+    }
+    return null;
+  }
+
+  get nextSibling(): SyntaxNode | null {
+    return this.later(false);
+  }
+
+  get previousSibling(): SyntaxNode | null {
+    const i = this.siblingIndex();
+    return i <= 0 ? null : this.parentNode!.children[i - 1]!;
+  }
+
+  get nextNamedSibling(): SyntaxNode | null {
+    return this.later(true);
+  }
+
+  get previousNamedSibling(): SyntaxNode | null {
+    const i = this.siblingIndex();
+    if (i < 0) return null;
+    const kids = this.parentNode!.children;
+    for (let j = i - 1; j >= 0; j--) if (kids[j]!.isNamed) return kids[j]!;
+    return null;
+  }
+
+  /**
+   * The smallest node that spans [start, end] (ts_node_descendant_for_byte_range, over the visible
+   * children: the first child that reaches the end and starts at or before the start).
+   */
+  descendantForIndex(start: number, end: number = start): SyntaxNode {
+    const rs = start * 2;
+    const re = end * 2;
+    let node: SyntaxNode = this;
+    for (;;) {
+      let next: SyntaxNode | undefined;
+      for (const c of node.children) {
+        const cEnd = c.endIndex * 2;
+        if (cEnd < re) continue;
+        const cStart = c.startByte;
+        if (cStart === cEnd ? cEnd < rs : cEnd <= rs) continue;
+        if (rs < cStart) break;
+        next = c;
+        break;
+      }
+      if (!next) return node;
+      node = next;
+    }
+  }
+
+  /**
+   * The node with this id in this subtree, found by descending through the children whose range holds
+   * [start, end] (a query's result, given back as the node with its parent known).
+   */
+  locate(id: number, start: number, end: number): SyntaxNode | null {
+    const stack: SyntaxNode[] = [this];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n.id === id) return n;
+      const kids = n.children;
+      for (let i = kids.length - 1; i >= 0; i--) {
+        const k = kids[i]!;
+        if (k.startIndex <= start && k.endIndex >= end) stack.push(k);
+      }
+    }
+    return null;
+  }
+
+  toString(): string {
+    return `(${this.type})`;
+  }
+}
+
+/** Field id of the structural child `index` of a production (0: none); not inherited entries. */
+function fieldAt(lang: LanguageTables, prod: number, index: number): number {
+  const first = lang.fieldSlices[2 * prod];
+  if (first === undefined) return 0;
+  const end = first + lang.fieldSlices[2 * prod + 1]!;
+  const e = lang.fieldEntries;
+  for (let i = first; i < end; i++) if (e[3 * i + 2] === 0 && e[3 * i + 1] === index) return e[3 * i]!;
+  return 0;
+}
+
+/** ts_node_child_by_field_id over raw subtrees: the id of the child found, 0 for none. */
+function childByField(lang: LanguageTables, s: number, field: number): number {
+  for (;;) {
+    if (visibleChildren(s) === 0) return 0;
+    const prod = productionId(s);
+    const sliceStart = lang.fieldSlices[2 * prod];
+    if (sliceStart === undefined) return 0;
+    let lo = sliceStart;
+    let hi = sliceStart + lang.fieldSlices[2 * prod + 1]!;
+    if (lo === hi) return 0;
+    const e = lang.fieldEntries;
+    while (e[3 * lo]! < field) if (++lo === hi) return 0;
+    while (e[3 * (hi - 1)]! > field) if (--hi === lo) return 0;
+    const n = childCount(s);
+    const base = childrenAddress(s);
+    const aliasBase = prod * lang.maxAliasSequence;
+    let structural = 0;
+    let descend = 0;
+    for (let i = 0; i < n; i++) {
+      const c = base + i * SUBTREE_SIZE;
+      if (isExtra(c)) continue;
+      const index = structural++;
+      if (index < e[3 * lo + 1]!) continue;
+      if (e[3 * lo + 2] === 1) {
+        if (lo + 1 === hi) {
+          descend = c;
+          break;
+        }
+        const r = childByField(lang, c, field);
+        if (r !== 0) return r;
+        if (++lo === hi) return 0;
+      } else if (isVisible(c) || (prod !== 0 && lang.aliasSequences[aliasBase + index] !== 0)) {
+        return c;
+      } else if (visibleChildren(c) > 0) {
+        return firstVisible(lang, c);
+      } else if (++lo === hi) return 0;
+    }
+    if (descend === 0) return 0;
+    s = descend;
+  }
+}
+
+/** ts_node_child(hidden, 0): the first visible node inside a hidden subtree. */
+function firstVisible(lang: LanguageTables, s: number): number {
+  const n = childCount(s);
+  const prod = productionId(s);
+  const base = childrenAddress(s);
+  let structural = 0;
+  for (let i = 0; i < n; i++) {
+    const c = base + i * SUBTREE_SIZE;
+    let alias = 0;
+    if (!isExtra(c)) {
+      if (prod !== 0) alias = lang.aliasSequences[prod * lang.maxAliasSequence + structural]!;
+      structural++;
+    }
+    if (alias !== 0 || isVisible(c)) return c;
+    if (visibleChildren(c) > 0) {
+      const r = firstVisible(lang, c);
+      if (r !== 0) return r;
+    }
+  }
+  return 0;
+}
+
+const roots = new ObjectMemo<Tree, SyntaxNode>('syntaxRoot');
+
+/** The root of a tree parsed from `text`, the same object on every call for one tree. */
+export function syntaxRoot(tree: Tree, text: string): SyntaxNode {
+  let root = roots.get(tree);
+  if (root && root.view.text === text) return root;
+  syncHeap();
+  const lang = languageTables(tree.language as Language);
+  const view = new TreeView(tree, text, lang);
+  const address = (tree as unknown as { 0: number })[0];
+  // TSTree starts with its root Subtree; the root node starts after the root's padding.
+  const pad = paddingOf(address);
+  root = new SyntaxNode(view, address, pad.bytes, pad.row, pad.column, 0, null);
+  roots.set(tree, root);
+  return root;
+}
