@@ -201,11 +201,18 @@ interface Dispatch {
  * past its time budget) is stopped for this file and reported once as internal-error; the others go on.
  */
 export function analyzeTree(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIndex, opts: RunOptions): FileResult {
-  const result = analyzeOne(tree, file, index, opts);
-  // Sorted here, not in analyzeOne: V8 inlined the sort there, and each new shape of finding list
-  // threw away analyzeOne's optimised code (42 times in 1,000 keystrokes).
-  result.findings = sortAndDedupe(result.findings);
-  return result;
+  try {
+    const result = analyzeOne(tree, file, index, opts);
+    // Sorted here, not in analyzeOne: V8 inlined the sort there, and each new shape of finding list
+    // threw away analyzeOne's optimised code (42 times in 1,000 keystrokes).
+    result.findings = sortAndDedupe(result.findings);
+    return result;
+  } finally {
+    // The nodes read for this analysis die young: the tree itself stays (the editor keeps it until
+    // the next keystroke) and, holding its root, would keep every node read from it alive through
+    // the young-generation GCs until then (3.4 MB promoted per scavenge instead of 1.0 MB).
+    syntaxRoot(tree, file.text).release();
+  }
 }
 
 function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIndex, opts: RunOptions): FileResult {
