@@ -50,22 +50,22 @@ export function syncHeap(): void {
 // to SubtreeHeapData, whose children (Subtree[child_count]) sit just before it.
 export const SUBTREE_SIZE = 8;
 // SubtreeHeapData offsets (wasm32).
-const H_PADDING = 4; // Length { bytes, row, column }
-const H_SIZE = 16; // Length
+export const H_PADDING = 4; // Length { bytes, row, column }
+export const H_SIZE = 16; // Length
 const H_ERROR_COST = 32;
-const H_CHILD_COUNT = 36;
-const H_SYMBOL = 40; // uint16
-const H_FLAGS = 44; // visible, named, extra, fragile_left, fragile_right, has_changes, ..., is_missing (bit 9)
-const H_VISIBLE_CHILD_COUNT = 48;
+export const H_CHILD_COUNT = 36;
+export const H_SYMBOL = 40; // uint16
+export const H_FLAGS = 44; // visible, named, extra, fragile_left, fragile_right, has_changes, ..., is_missing (bit 9)
+export const H_VISIBLE_CHILD_COUNT = 48;
 const H_NAMED_CHILD_COUNT = 52;
-const H_PRODUCTION_ID = 66; // uint16
+export const H_PRODUCTION_ID = 66; // uint16
 // SubtreeInlineData byte offsets: flags (is_inline, visible, named, extra, has_changes, is_missing), symbol,
 // parse_state (2), padding_columns, padding_rows:4 | lookahead_bytes:4, padding_bytes, size_bytes.
-const I_SYMBOL = 1;
-const I_PADDING_COLUMNS = 4;
-const I_PADDING_ROWS = 5;
-const I_PADDING_BYTES = 6;
-const I_SIZE_BYTES = 7;
+export const I_SYMBOL = 1;
+export const I_PADDING_COLUMNS = 4;
+export const I_PADDING_ROWS = 5;
+export const I_PADDING_BYTES = 6;
+export const I_SIZE_BYTES = 7;
 
 export const ERROR_SYMBOL = 0xffff;
 

@@ -16,6 +16,20 @@ import {
   SUBTREE_SIZE,
   symbolOf,
   syncHeap,
+  H_CHILD_COUNT,
+  H_FLAGS,
+  H_PADDING,
+  H_SIZE,
+  H_SYMBOL,
+  H_VISIBLE_CHILD_COUNT,
+  I_PADDING_BYTES,
+  I_PADDING_COLUMNS,
+  I_PADDING_ROWS,
+  I_SIZE_BYTES,
+  I_SYMBOL,
+  U16,
+  U32,
+  U8,
   visibleChildCount as visibleChildren,
   type LanguageTables,
 } from './layout';
@@ -60,6 +74,8 @@ export class SyntaxNode {
     private readonly startRow: number,
     private readonly startColumnBytes: number,
     private readonly alias: number,
+    /** The alias, or else the Subtree's symbol: what the type is named after. */
+    private readonly sym: number,
     /** null for the root. */
     private readonly parentNode: SyntaxNode | null,
   ) {
@@ -70,13 +86,8 @@ export class SyntaxNode {
     return this.view.tree;
   }
 
-  private symbol(): number {
-    syncHeap();
-    return this.alias || symbolOf(this.id);
-  }
-
   get type(): string {
-    return this.view.lang.names[this.symbol()] ?? '';
+    return this.view.lang.names[this.sym]!;
   }
 
   get isNamed(): boolean {
@@ -85,7 +96,7 @@ export class SyntaxNode {
   }
 
   get isError(): boolean {
-    return this.symbol() === ERROR_SYMBOL;
+    return this.sym === ERROR_SYMBOL;
   }
 
   get isMissing(): boolean {
@@ -167,44 +178,72 @@ export class SyntaxNode {
    * have none of their own, unless the hidden child is extra).
    */
   private collect(s: number, bytes: number, row: number, column: number, inherited: number, out: SyntaxNode[] | undefined, fields: number[] | undefined): void {
+    // The reads of layout.ts, inlined: this loop runs once per child of every node the engine reads.
     const n = childCount(s);
     if (n === 0) return;
     const lang = this.view.lang;
     const prod = productionId(s);
     const aliasBase = prod * lang.maxAliasSequence;
     const base = childrenAddress(s);
+    const u8 = U8;
+    const u16 = U16;
+    const u32 = U32;
     let structural = 0;
     for (let i = 0; i < n; i++) {
       const c = base + i * SUBTREE_SIZE;
+      const b0 = u8[c]!;
+      const inline = (b0 & 1) === 1;
+      const p = inline ? 0 : u32[c >>> 2]!;
       if (i > 0) {
-        const pad = paddingOf(c);
-        bytes += pad.bytes;
-        if (pad.row > 0) {
-          row += pad.row;
-          column = pad.column;
-        } else column += pad.column;
+        if (inline) {
+          bytes += u8[c + I_PADDING_BYTES]!;
+          const rows = u8[c + I_PADDING_ROWS]! & 15;
+          if (rows > 0) {
+            row += rows;
+            column = u8[c + I_PADDING_COLUMNS]!;
+          } else column += u8[c + I_PADDING_COLUMNS]!;
+        } else {
+          const q = (p + H_PADDING) >>> 2;
+          bytes += u32[q]!;
+          const rows = u32[q + 1]!;
+          if (rows > 0) {
+            row += rows;
+            column = u32[q + 2]!;
+          } else column += u32[q + 2]!;
+        }
       }
-      const extra = isExtra(c);
+      const flags = inline ? b0 >>> 1 : u8[p + H_FLAGS]!; // bit 0 visible, bit 2 extra (inline data is shifted by is_inline)
+      const extra = (flags & 4) !== 0;
       let alias = 0;
       let field = 0;
       if (!extra) {
         if (prod !== 0) alias = lang.aliasSequences[aliasBase + structural]!;
-        field = fieldAt(lang, prod, structural) || inherited;
+        if (fields) field = fieldAt(lang, prod, structural) || inherited;
         structural++;
       }
-      if (alias !== 0 || isVisible(c)) {
-        if (out) out.push(new SyntaxNode(this.view, c, bytes, row, column, alias, this));
+      if (alias !== 0 || (flags & 1) !== 0) {
+        if (out) {
+          const symbol = alias !== 0 ? alias : inline ? u8[c + I_SYMBOL]! : u16[(p + H_SYMBOL) >>> 1]!;
+          out.push(new SyntaxNode(this.view, c, bytes, row, column, alias, symbol, this));
+        }
         if (fields) fields.push(field);
-      } else if (visibleChildren(c) > 0) {
+      } else if (!inline && u32[(p + H_CHILD_COUNT) >>> 2]! > 0 && u32[(p + H_VISIBLE_CHILD_COUNT) >>> 2]! > 0) {
         // A hidden child is looked through when it has visible children (ts_node__relevant_child_count).
         this.collect(c, bytes, row, column, field, out, fields);
       }
-      const size = sizeOf(c);
-      bytes += size.bytes;
-      if (size.row > 0) {
-        row += size.row;
-        column = size.column;
-      } else column += size.column;
+      if (inline) {
+        const size = u8[c + I_SIZE_BYTES]!;
+        bytes += size;
+        column += size;
+      } else {
+        const q = (p + H_SIZE) >>> 2;
+        bytes += u32[q]!;
+        const rows = u32[q + 1]!;
+        if (rows > 0) {
+          row += rows;
+          column = u32[q + 2]!;
+        } else column += u32[q + 2]!;
+      }
     }
   }
 
@@ -463,7 +502,7 @@ export function syntaxRoot(tree: Tree, text: string): SyntaxNode {
   const address = (tree as unknown as { 0: number })[0];
   // TSTree starts with its root Subtree; the root node starts after the root's padding.
   const pad = paddingOf(address);
-  root = new SyntaxNode(view, address, pad.bytes, pad.row, pad.column, 0, null);
+  root = new SyntaxNode(view, address, pad.bytes, pad.row, pad.column, 0, symbolOf(address), null);
   roots.set(tree, root);
   return root;
 }
