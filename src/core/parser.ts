@@ -1,7 +1,8 @@
 import { Language, Parser } from 'web-tree-sitter';
 import type { Tree } from 'web-tree-sitter';
 import type { AnalyzerInit } from './analyzer-api';
-import { setHeap, type WasmHeap } from './syntax/layout';
+import { checkLayout } from './syntax/check';
+import { hasHeap, setHeap, type WasmHeap } from './syntax/layout';
 
 /**
  * One web-tree-sitter runtime and Go language per process. `Parser.init` may only run once, so the
@@ -15,7 +16,10 @@ export function loadGo(init: AnalyzerInit): Promise<Language> {
     const module = { wasmBinary: init.runtimeWasm };
     await Parser.init(module as object);
     setHeap(module as unknown as WasmHeap);
-    return Language.load(init.goWasm);
+    if (!hasHeap()) throw new Error('web-tree-sitter was initialised before the engine: its memory cannot be read');
+    const language = await Language.load(init.goWasm);
+    checkLayout(language);
+    return language;
   })();
   return runtime;
 }
