@@ -38,9 +38,9 @@ export class TopLevel {
   /**
    * Only the children around the changes are read from the tree: those before the first change are
    * the same entries, those after the last (and past one more declaration, whose leading comments and
-   * key may have changed) the same shifted. Reading all ~600 children of a large file took four calls
-   * into WASM each per keystroke. Undefined when the tree does not line up with the previous entries
-   * as expected (then everything is read).
+   * key may have changed) the same shifted: the others' keys (a copy of each declaration's text) are
+   * not made again on every keystroke. Undefined when the tree does not line up with the previous
+   * entries as expected (then everything is read).
    */
   private around(root: Node, text: string, changes: DocChanges): TopEntry[] | undefined {
     const prev = this.prev;

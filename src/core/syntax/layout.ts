@@ -57,7 +57,6 @@ export const H_CHILD_COUNT = 36;
 export const H_SYMBOL = 40; // uint16
 export const H_FLAGS = 44; // visible, named, extra, fragile_left, fragile_right, has_changes, ..., is_missing (bit 9)
 export const H_VISIBLE_CHILD_COUNT = 48;
-const H_NAMED_CHILD_COUNT = 52;
 export const H_PRODUCTION_ID = 66; // uint16
 // SubtreeInlineData byte offsets: flags (is_inline, visible, named, extra, has_changes, is_missing), symbol,
 // parse_state (2), padding_columns, padding_rows:4 | lookahead_bytes:4, padding_bytes, size_bytes.
@@ -98,9 +97,6 @@ export function childCount(s: number): number {
 export function visibleChildCount(s: number): number {
   return childCount(s) > 0 ? U32[(ptr(s) + H_VISIBLE_CHILD_COUNT) >>> 2]! : 0;
 }
-export function namedChildCount(s: number): number {
-  return childCount(s) > 0 ? U32[(ptr(s) + H_NAMED_CHILD_COUNT) >>> 2]! : 0;
-}
 export function productionId(s: number): number {
   return childCount(s) > 0 ? U16[(ptr(s) + H_PRODUCTION_ID) >>> 1]! : 0;
 }
@@ -140,9 +136,6 @@ export function sizeOf(s: number): typeof len {
 }
 export function sizeBytes(s: number): number {
   return isInline(s) ? U8[s + I_SIZE_BYTES]! : U32[(ptr(s) + H_SIZE) >>> 2]!;
-}
-export function paddingBytes(s: number): number {
-  return isInline(s) ? U8[s + I_PADDING_BYTES]! : U32[(ptr(s) + H_PADDING) >>> 2]!;
 }
 
 // --- TSLanguage (tree_sitter/parser.h), copied into JS once per language: it never changes.
