@@ -6,7 +6,6 @@ import type { Report, RuleContext, RuleDefinition, SourceFile, Visitor } from '.
 import { factPasses, FileSemantics, IDENTIFIERS } from './semantic/file';
 import { FILE_FACT_QUERIES, factFingerprint, mayHoldFacts, runFactQueries, type FileFactKind } from './semantic/file-facts';
 import { deltaTouches, readValue, type IndexDelta } from './semantic/index-reads';
-import { compiledQuery } from './semantic/queries';
 import { walk } from './semantic/walk';
 import { packageLevelNames, type Decl } from './semantic/scopes';
 import type { PackageIndex } from './semantic/package-index';
@@ -267,18 +266,18 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   const dispatched = [...new Set([...byType.values()].flatMap((list) => list.map((d) => d.rule.id)))];
   /** Where no rule runs: the comments, for directives, and only if the text has one. */
   const directivesOnly = (t: Top): VisitSet | undefined => (file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined);
-  const plan = (t: Top): { skip: ReadonlySet<string>; query: VisitSet | undefined } => {
+  const plan = (t: Top): { skip: ReadonlySet<string>; visit: VisitSet | undefined } => {
     const skip = skipOf(t);
     // A top-level ERROR node is one syntax error from end to end, and every finding that touches an
     // error is dropped (see `clean` below): no rule is run in it, only its directives are read. Where
     // tree-sitter recovers with an ERROR root, the rest of the file is hundreds of such fragments,
     // each analysed afresh on every keystroke (they have no cache key) for nothing.
-    if (t.entry.type === 'ERROR') return { skip, query: directivesOnly(t) };
-    if (skip.size === 0) return { skip, query: everything };
+    if (t.entry.type === 'ERROR') return { skip, visit: directivesOnly(t) };
+    if (skip.size === 0) return { skip, visit: everything };
     if (dispatched.some((id) => !skip.has(id))) {
-      return { skip, query: callVisitors.some((d) => !skip.has(d.rule.id)) ? everything : withoutCalls };
+      return { skip, visit: callVisitors.some((d) => !skip.has(d.rule.id)) ? everything : withoutCalls };
     }
-    return { skip, query: directivesOnly(t) };
+    return { skip, visit: directivesOnly(t) };
   };
   const cache = opts.cache;
   // A root that is one ERROR node (badly broken code) has no file scope: every name resolves otherwise
@@ -617,8 +616,8 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
       sem.indexReads.clear();
       const errs: [number, number][] = [];
       const coms: { start: number; end: number; text: string }[] = [];
-      const { skip, query } = plan(t);
-      visitSubtree(t.node, query, byType, failed, skip, errs, coms, budget, now, spent, () => bucket);
+      const { skip, visit } = plan(t);
+      visitSubtree(t.node, visit, byType, failed, skip, errs, coms, budget, now, spent, () => bucket);
       // Its nodes die young (a later reader of this declaration reads them again).
       t.node.release();
       const within = (s: number, e: number) => s >= base && e <= end;
@@ -826,12 +825,10 @@ function skipKey(skip: ReadonlySet<string>): string {
 }
 
 /** The node types dispatched to rules (comments are always read, for directives). */
-interface VisitSet {
-  readonly types: ReadonlySet<string>;
-}
+type VisitSet = ReadonlySet<string>;
 
 function visitSet(types: string[]): VisitSet {
-  return { types: new Set(types.filter((t) => t !== 'comment')) };
+  return new Set(types.filter((t) => t !== 'comment'));
 }
 
 /**
@@ -840,7 +837,7 @@ function visitSet(types: string[]): VisitSet {
  */
 function visitSubtree(
   top: Node,
-  query: VisitSet | undefined,
+  types: VisitSet | undefined,
   byType: Map<string, Dispatch[]>,
   failed: Set<string>,
   skip: ReadonlySet<string>,
@@ -852,8 +849,7 @@ function visitSubtree(
   out: () => RawFinding[],
 ): void {
   if (top.hasError || top.isMissing || top.type === 'ERROR') collectErrors(top, errors);
-  if (!query) return;
-  const types = query.types;
+  if (!types) return;
   walk(top, (node) => {
     const type = node.type;
     if (type === 'comment') {
