@@ -78,6 +78,8 @@ export class SyntaxNode {
     private readonly sym: number,
     /** null for the root. */
     private readonly parentNode: SyntaxNode | null,
+    /** Position among the parent's children (siblings in one step, not a scan of them). */
+    private readonly index: number,
   ) {
     this.startIndex = startByte >>> 1;
   }
@@ -224,7 +226,7 @@ export class SyntaxNode {
       if (alias !== 0 || (flags & 1) !== 0) {
         if (out) {
           const symbol = alias !== 0 ? alias : inline ? u8[c + I_SYMBOL]! : u16[(p + H_SYMBOL) >>> 1]!;
-          out.push(new SyntaxNode(this.view, c, bytes, row, column, alias, symbol, this));
+          out.push(new SyntaxNode(this.view, c, bytes, row, column, alias, symbol, this, out.length));
         }
         if (fields) fields.push(field);
       } else if (!inline && u32[(p + H_CHILD_COUNT) >>> 2]! > 0 && u32[(p + H_VISIBLE_CHILD_COUNT) >>> 2]! > 0) {
@@ -321,9 +323,11 @@ export class SyntaxNode {
   }
 
   private siblingIndex(): number {
-    const p = this.parent;
+    const p = this.parentNode;
     if (!p) return -1;
+    // The parent's children are read again after release(): this node is then found by its id.
     const kids = p.children;
+    if (kids[this.index]?.id === this.id) return this.index;
     for (let i = 0; i < kids.length; i++) if (kids[i]!.id === this.id) return i;
     return -1;
   }
@@ -502,7 +506,7 @@ export function syntaxRoot(tree: Tree, text: string): SyntaxNode {
   const address = (tree as unknown as { 0: number })[0];
   // TSTree starts with its root Subtree; the root node starts after the root's padding.
   const pad = paddingOf(address);
-  root = new SyntaxNode(view, address, pad.bytes, pad.row, pad.column, 0, symbolOf(address), null);
+  root = new SyntaxNode(view, address, pad.bytes, pad.row, pad.column, 0, symbolOf(address), null, 0);
   roots.set(tree, root);
   return root;
 }
