@@ -274,10 +274,6 @@ export class SyntaxNode {
     return this.namedChildren[index] ?? null;
   }
 
-  get firstChild(): SyntaxNode | null {
-    return this.children[0] ?? null;
-  }
-
   get lastChild(): SyntaxNode | null {
     const k = this.children;
     return k[k.length - 1] ?? null;
@@ -285,11 +281,6 @@ export class SyntaxNode {
 
   get firstNamedChild(): SyntaxNode | null {
     return this.namedChildren[0] ?? null;
-  }
-
-  get lastNamedChild(): SyntaxNode | null {
-    const k = this.namedChildren;
-    return k[k.length - 1] ?? null;
   }
 
   /** Children the TreeCursor reports under the field (web-tree-sitter's childrenForFieldName). */
@@ -363,14 +354,6 @@ export class SyntaxNode {
 
   get nextNamedSibling(): SyntaxNode | null {
     return this.later(true);
-  }
-
-  get previousNamedSibling(): SyntaxNode | null {
-    const i = this.siblingIndex();
-    if (i < 0) return null;
-    const kids = this.parentNode!.children;
-    for (let j = i - 1; j >= 0; j--) if (kids[j]!.isNamed) return kids[j]!;
-    return null;
   }
 
   /**
