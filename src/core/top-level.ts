@@ -19,8 +19,8 @@ export interface TopEntry {
  * The root's children with their keys, in order. Reading a key means copying the declaration's text out
  * of the tree, which for 600 declarations costs more than a keystroke may. So the editor carries keys
  * over: a child whose span, mapped through the edits since the last call, is unchanged, and that no
- * edited or structurally changed range touches (from the end of the previous non-comment child, which
- * covers its leading comments), has the same text as before and keeps its key. The others are read.
+ * edited range or newly built top-level node touches (from the end of the previous non-comment child,
+ * which covers its leading comments), has the same text as before and keeps its key. The others are read.
  */
 export class TopLevel {
   private prev: TopEntry[] = [];

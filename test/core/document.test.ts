@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
+import { GoDocument } from '../../src/core/document';
 import { GoParser, loadGo } from '../../src/core/parser';
 import { analyzer } from '../harness/engine';
 
@@ -39,6 +40,50 @@ test('incremental edits give the same findings as a fresh parse, and track the t
     assert.equal(doc.analyze().findings.length, 0);
   } finally {
     doc.dispose();
+  }
+});
+
+test('edits that add and remove lines leave every node at the rows and columns of a fresh parse', async () => {
+  const lang = await loadGo({
+    runtimeWasm: readFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm')),
+    goWasm: readFileSync(require.resolve('tree-sitter-go/tree-sitter-go.wasm')),
+  });
+  const p = new GoParser(lang);
+  const doc = new GoDocument(p, BASE);
+  // Rules report rows and columns read from the nodes: after edits that add, remove and rewrite
+  // lines (CRLF and astral characters too), the re-parsed tree must place every node where a fresh
+  // parse of the same text does.
+  const positions = (tree: import('web-tree-sitter').Tree): string[] => {
+    const out: string[] = [];
+    const c = tree.walk();
+    for (let more = true; more; ) {
+      const n = c.currentNode;
+      out.push(`${n.type} ${n.startPosition.row}:${n.startPosition.column}-${n.endPosition.row}:${n.endPosition.column}`);
+      if (c.gotoFirstChild()) continue;
+      while (!c.gotoNextSibling()) if (!c.gotoParent()) { more = false; break; }
+    }
+    return out;
+  };
+  const edits: [string, string][] = [
+    ['wg.Wait()', 'wg.Wait()\n\tx := 1\n\ty := "😀"\n'],
+    ['var wg', '\t// two\n\t// lines\n\tvar wg'],
+    ['\t// two\n\t// lines\n', ''],
+    ['héllo 😀', 'h\r\nx'],
+    ['import "sync"\n', 'import "sync"\n\nvar v = 1\n'],
+    ['defer wg.Done()', 'defer wg.Done() /* a\nb */'],
+  ];
+  try {
+    for (const [find, replace] of edits) {
+      const at = doc.text.indexOf(find);
+      assert.ok(at >= 0, find);
+      doc.update([{ rangeOffset: at, rangeLength: find.length, text: replace }]);
+      const fresh = p.parse(doc.text);
+      assert.deepEqual(positions(doc.tree), positions(fresh), `after replacing ${JSON.stringify(find)}`);
+      fresh.delete();
+    }
+  } finally {
+    doc.dispose();
+    p.delete();
   }
 });
 

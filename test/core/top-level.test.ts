@@ -82,6 +82,31 @@ test('an edit to the comment above a declaration changes its key; an edit elsewh
   p.delete();
 });
 
+test('the structural changes of a re-parse are the top-level nodes tree-sitter built anew, and only those', async () => {
+  const p = await parser();
+  const text = 'package p\n\nfunc f() {\n\tx := 1\n}\n\nfunc g() {\n\ty := 2\n}\n\nfunc h() {}\n';
+  const doc = new GoDocument(p, text);
+  doc.takeChanges();
+  const span = (name: string) => {
+    const s = doc.text.indexOf(`func ${name}`);
+    return [s, doc.text.indexOf('}\n', s)];
+  };
+  // Typing in f: f is new, g and h are reused as they were.
+  doc.update([{ rangeOffset: text.indexOf('x :='), rangeLength: 0, text: 'z' }]);
+  const typed = doc.takeChanges();
+  assert.deepEqual(typed.dirty, [[text.indexOf('x :='), text.indexOf('x :=') + 1], span('f')]);
+  // Deleting f's closing brace re-shapes the code after it, far from the edit: every node from f on
+  // is new (the edit itself is one character).
+  const brace = doc.text.indexOf('}\n');
+  doc.update([{ rangeOffset: brace, rangeLength: 1, text: '' }]);
+  const broken = doc.takeChanges();
+  const reshaped = broken.dirty.slice(1);
+  assert.ok(reshaped.length > 0);
+  assert.ok(Math.max(...reshaped.map(([, e]) => e)) >= doc.text.indexOf('func h'), JSON.stringify(broken.dirty));
+  doc.dispose();
+  p.delete();
+});
+
 test('detachDeep copies containers with equal strings, keeps sharing and cycles, and leaves other objects', () => {
   const text = 'package p\n\nfunc worker(ch chan int) { for v := range ch { _ = v } }\n';
   const cut = (w: string) => text.slice(text.indexOf(w), text.indexOf(w) + w.length);

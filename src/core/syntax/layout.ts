@@ -86,6 +86,14 @@ export function isExtra(s: number): boolean {
 export function isMissingSubtree(s: number): boolean {
   return isInline(s) ? (U8[s]! & 32) !== 0 : (U8[ptr(s) + H_FLAGS + 1]! & 2) !== 0;
 }
+/** The Subtree was edited (ts_tree_edit) since it was parsed: tree-sitter does not reuse it as it is. */
+export function hasChanges(s: number): boolean {
+  return isInline(s) ? (U8[s]! & 16) !== 0 : (U8[ptr(s) + H_FLAGS]! & 32) !== 0;
+}
+/** The address of the Subtree's heap data, 0 for an inline one (a small leaf stored in its slot). */
+export function heapData(s: number): number {
+  return isInline(s) ? 0 : ptr(s);
+}
 export function hasErrorSubtree(s: number): boolean {
   if (isMissingSubtree(s)) return true;
   return isInline(s) ? false : U32[(ptr(s) + H_ERROR_COST) >>> 2]! > 0;

@@ -3,7 +3,9 @@ import {
   childCount,
   childrenAddress,
   ERROR_SYMBOL,
+  hasChanges,
   hasErrorSubtree,
+  heapData,
   isExtra,
   isMissingSubtree,
   isNamedSubtree,
@@ -492,4 +494,39 @@ export function syntaxRoot(tree: Tree, text: string): SyntaxNode {
   root = new SyntaxNode(view, address, pad.bytes, pad.row, pad.column, 0, symbolOf(address), null, 0);
   roots.set(tree, root);
   return root;
+}
+
+/**
+ * Where the top level of `next`, an incremental re-parse of the edited `old`, may differ from old's in
+ * structure: the span of each top-level node of next that is not a subtree of old reused as it was.
+ * tree-sitter reuses a subtree only at the same place and with no edit inside (it is then the same
+ * Subtree, shared by both trees), so any other node, however far from the edits, is new: an unclosed
+ * brace that swallows the declarations after it makes one. Inline leaves (comments, `;`) are not
+ * reported: a leaf changes only where its text does, which the edits cover. Coarser than tree-sitter's
+ * changed ranges (a whole declaration, not the line that changed in it), and a fraction of their cost:
+ * they walked both trees on every keystroke. Spans are [start, end - 1], the offsets inside the node.
+ */
+export function changedTopLevel(old: Tree, next: SyntaxNode): [number, number][] {
+  syncHeap();
+  const kept = new Set<number>();
+  // Every heap subtree down to the visible ones, through the hidden nodes (repetitions) that hold them.
+  const gather = (s: number): void => {
+    const n = childCount(s);
+    const base = n > 0 ? childrenAddress(s) : 0;
+    for (let i = 0; i < n; i++) {
+      const c = base + i * SUBTREE_SIZE;
+      const p = heapData(c);
+      if (p === 0) continue;
+      if (!hasChanges(c)) kept.add(p);
+      if (!isVisible(c)) gather(c);
+    }
+  };
+  gather((old as unknown as { 0: number })[0]);
+  const out: [number, number][] = [];
+  for (const k of next.children) {
+    const p = heapData(k.id);
+    if (p === 0 || kept.has(p)) continue;
+    out.push([k.startIndex, Math.max(k.startIndex, k.endIndex - 1)]);
+  }
+  return out;
 }
