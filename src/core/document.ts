@@ -90,7 +90,7 @@ export class GoDocument {
     }
     const old = this.treeValue;
     this.treeValue = this.parser.parse(text, old);
-    for (const r of changedTopLevel(old, syntaxRoot(this.treeValue, text))) this.changes.dirty.push(r);
+    for (const r of changedTopLevel(syntaxRoot(this.treeValue, text))) this.changes.dirty.push(r);
     old.delete();
     this.textValue = text;
     this.fresh = false;

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Edit } from 'web-tree-sitter';
 import { GoDocument } from '../../src/core/document';
 import { GoParser, loadGo } from '../../src/core/parser';
 import { detachDeep, TopLevel, topEntries } from '../../src/core/top-level';
-import { syntaxRoot } from '../../src/core/syntax/node';
+import { changedTopLevel, syntaxRoot } from '../../src/core/syntax/node';
+import * as layout from '../../src/core/syntax/layout';
 
 async function parser(): Promise<GoParser> {
   const lang = await loadGo({
@@ -104,6 +106,59 @@ test('the structural changes of a re-parse are the top-level nodes tree-sitter b
   assert.ok(reshaped.length > 0);
   assert.ok(Math.max(...reshaped.map(([, e]) => e)) >= doc.text.indexOf('func h'), JSON.stringify(broken.dirty));
   doc.dispose();
+  p.delete();
+});
+
+test('the new top-level nodes found by reference counts are those whose subtree the old tree lacks', async () => {
+  const p = await parser();
+  let text = corpus();
+  let tree = p.parse(text);
+  let seed = 11;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % Math.max(1, n));
+  const pieces = ['x', '\n', '}', '{', '// c\n', '/*', '*/', ';', 'func g() {}\n', '"', ''];
+  const heap = (slot: number) => ((layout.U8[slot]! & 1) === 1 ? 0 : layout.U32[slot >>> 2]!);
+  const edited = (slot: number) => (layout.U8[heap(slot) + layout.H_FLAGS]! & 32) !== 0;
+  let found = 0;
+  for (let step = 0; step < 120; step++) {
+    if (step % 30 === 0) {
+      tree.delete();
+      text = corpus();
+      tree = p.parse(text);
+    }
+    const at = rand(text.length + 1);
+    const len = rand(3) === 0 ? rand(30) : 0;
+    const ins = pieces[rand(pieces.length)]!;
+    const end = Math.min(text.length, at + len);
+    const next = text.slice(0, at) + ins + text.slice(end);
+    const pos = (t: string, o: number) => ({ row: t.slice(0, o).split('\n').length - 1, column: o - t.lastIndexOf('\n', o - 1) - 1 });
+    tree.edit(new Edit({ startIndex: at, oldEndIndex: end, newEndIndex: at + ins.length, startPosition: pos(text, at), oldEndPosition: pos(text, end), newEndPosition: pos(next, at + ins.length) }));
+    const fresh = p.parse(next, tree);
+    // Every unedited subtree of the old tree (error recovery can lift one from inside a declaration
+    // to the top level: it is reused as it was), then the new top-level nodes (not leaves) that are
+    // none of them.
+    layout.syncHeap();
+    const kept = new Set<number>();
+    const gather = (s: number): void => {
+      for (let i = 0; i < layout.childCount(s); i++) {
+        const c = layout.childrenAddress(s) + i * layout.SUBTREE_SIZE;
+        if (heap(c) === 0) continue;
+        if (!edited(c)) kept.add(heap(c));
+        gather(c);
+      }
+    };
+    gather((tree as unknown as { 0: number })[0]);
+    const root = syntaxRoot(fresh, next);
+    const want = root.children
+      .filter((k) => heap(k.id) !== 0 && layout.childCount(k.id) > 0 && !kept.has(heap(k.id)))
+      .map((k) => [k.startIndex, Math.max(k.startIndex, k.endIndex - 1)]);
+    assert.deepEqual(changedTopLevel(root), want, `step ${step}`);
+    found += want.length;
+    tree.delete();
+    tree = fresh;
+    text = next;
+  }
+  assert.ok(found > 120, `new nodes found: ${found}`);
+  tree.delete();
   p.delete();
 });
 

@@ -86,13 +86,12 @@ export function isExtra(s: number): boolean {
 export function isMissingSubtree(s: number): boolean {
   return isInline(s) ? (U8[s]! & 32) !== 0 : (U8[ptr(s) + H_FLAGS + 1]! & 2) !== 0;
 }
-/** The Subtree was edited (ts_tree_edit) since it was parsed: tree-sitter does not reuse it as it is. */
-export function hasChanges(s: number): boolean {
-  return isInline(s) ? (U8[s]! & 16) !== 0 : (U8[ptr(s) + H_FLAGS]! & 32) !== 0;
-}
-/** The address of the Subtree's heap data, 0 for an inline one (a small leaf stored in its slot). */
-export function heapData(s: number): number {
-  return isInline(s) ? 0 : ptr(s);
+/**
+ * How many parents hold the Subtree (ref_count, the first field of its heap data); 0 for an inline one.
+ * A subtree an incremental parse reused from the old tree is held by both trees while both are alive.
+ */
+export function refCount(s: number): number {
+  return isInline(s) ? 0 : U32[ptr(s) >>> 2]!;
 }
 export function hasErrorSubtree(s: number): boolean {
   if (isMissingSubtree(s)) return true;

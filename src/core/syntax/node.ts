@@ -3,9 +3,7 @@ import {
   childCount,
   childrenAddress,
   ERROR_SYMBOL,
-  hasChanges,
   hasErrorSubtree,
-  heapData,
   isExtra,
   isMissingSubtree,
   isNamedSubtree,
@@ -13,6 +11,7 @@ import {
   languageTables,
   paddingOf,
   productionId,
+  refCount,
   sizeBytes,
   sizeOf,
   SUBTREE_SIZE,
@@ -497,36 +496,34 @@ export function syntaxRoot(tree: Tree, text: string): SyntaxNode {
 }
 
 /**
- * Where the top level of `next`, an incremental re-parse of the edited `old`, may differ from old's in
- * structure: the span of each top-level node of next that is not a subtree of old reused as it was.
- * tree-sitter reuses a subtree only at the same place and with no edit inside (it is then the same
- * Subtree, shared by both trees), so any other node, however far from the edits, is new: an unclosed
- * brace that swallows the declarations after it makes one. Inline leaves (comments, `;`) are not
- * reported: a leaf changes only where its text does, which the edits cover. Coarser than tree-sitter's
- * changed ranges (a whole declaration, not the line that changed in it), and a fraction of their cost:
- * they walked both trees on every keystroke. Spans are [start, end - 1], the offsets inside the node.
+ * Where the top level of a tree from an incremental parse may differ in structure from the old tree's,
+ * asked while the old tree is still alive: the span of each top-level node the parse built anew.
+ * tree-sitter reuses a subtree only unchanged and in place, and then both trees hold it (its reference
+ * count is 2; after the parse nothing else holds a node of the new tree), so a node is new when neither
+ * it nor a hidden node above it (a repetition holding many declarations) is held twice. Such a node can
+ * be far from every edit: an unclosed brace swallows the declarations after it. Leaves are not reported
+ * (a comment or `;` changes only where its text does, which the edits cover). Coarser than tree-sitter's
+ * changed ranges (a whole declaration, not the line in it), at a fraction of their cost: they walked both
+ * trees on every keystroke, and this looks only at the nodes that are not shared. Spans are
+ * [start, end - 1], the offsets inside the node.
  */
-export function changedTopLevel(old: Tree, next: SyntaxNode): [number, number][] {
+export function changedTopLevel(root: SyntaxNode): [number, number][] {
   syncHeap();
-  const kept = new Set<number>();
-  // Every heap subtree down to the visible ones, through the hidden nodes (repetitions) that hold them.
-  const gather = (s: number): void => {
+  const out: [number, number][] = [];
+  // Children of s from its start (the first child's padding is its parent's), as collect() places them.
+  const walk = (s: number, bytes: number): void => {
     const n = childCount(s);
     const base = n > 0 ? childrenAddress(s) : 0;
     for (let i = 0; i < n; i++) {
       const c = base + i * SUBTREE_SIZE;
-      const p = heapData(c);
-      if (p === 0) continue;
-      if (!hasChanges(c)) kept.add(p);
-      if (!isVisible(c)) gather(c);
+      if (i > 0) bytes += paddingOf(c).bytes;
+      const start = bytes;
+      bytes += sizeBytes(c);
+      if (childCount(c) === 0 || refCount(c) > 1) continue;
+      if (isVisible(c)) out.push([start >>> 1, Math.max(start >>> 1, (bytes >>> 1) - 1)]);
+      else walk(c, start);
     }
   };
-  gather((old as unknown as { 0: number })[0]);
-  const out: [number, number][] = [];
-  for (const k of next.children) {
-    const p = heapData(k.id);
-    if (p === 0 || kept.has(p)) continue;
-    out.push([k.startIndex, Math.max(k.startIndex, k.endIndex - 1)]);
-  }
+  if (refCount(root.id) <= 1) walk(root.id, root.startIndex * 2);
   return out;
 }
