@@ -13,6 +13,7 @@ import { applySuppression, parseDirectives } from './suppress';
 import { detach, topEntries, type TopEntry } from './top-level';
 import type { Finding, FileResult, Severity, Span, TextEdit } from './types';
 import { ObjectMemo } from './memo';
+import { gateMatcher, identifierWords, skipKey, type Gate } from './gates';
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -113,6 +114,8 @@ export class DeclCache {
   facts = new Map<string, TopFacts>();
   /** Per declaration key: the package-level names it declares. */
   names = new Map<string, string[]>();
+  /** Per declaration key: its identifiers, for the rules' gates (made when the rules' words change). */
+  words = new Map<string, ReadonlySet<string>>();
   /**
    * The value of each dependency at the previous analysis. An equal value computed now is replaced by
    * this same string, so comparing it with the values stored in results is a pointer check.
@@ -145,9 +148,9 @@ export class DeclCache {
    */
   sweep(live: readonly string[]): void {
     const limit = live.length + 64;
-    if (this.entries.size <= limit && this.facts.size <= limit && this.names.size <= limit && this.values.size <= 4 * limit) return;
+    if (this.entries.size <= limit && this.facts.size <= limit && this.names.size <= limit && this.words.size <= limit && this.values.size <= 4 * limit) return;
     const keep = new Set(live);
-    for (const m of [this.entries, this.facts, this.names]) for (const k of m.keys()) if (!keep.has(k)) m.delete(k);
+    for (const m of [this.entries, this.facts, this.names, this.words]) for (const k of m.keys()) if (!keep.has(k)) m.delete(k);
     // Values only make comparisons pointer checks; the stale ones go with the stale keys.
     this.values.clear();
   }
@@ -255,10 +258,12 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   // Which rules a declaration's words leave out (see RuleDefinition.needs), and the node types the
   // others visit (see plan); where every rule is left out, only the directives are looked for, and
   // only if the text has one.
-  const gates = gateMatcher(gated);
+  // The same gates give the same matcher: made once per set of words, not on every keystroke.
+  const gateKey = gated.map((g) => `${g.id}:${[...g.words].join(' ')}`).join('\n');
+  const gates = gateMatcher(gated, gateKey);
   const everything = visitSet([...byType.keys()]);
   const commentsOnly = visitSet([]);
-  const skipOf = (t: Top): ReadonlySet<string> => (gates ? gates(file.text, t.base, t.end) : NONE);
+  const skipOf = (t: Top): ReadonlySet<string> => (gates ? gates.inText(file.text, t.base, t.end) : NONE);
   // Where no rule that visits calls is left in (most declarations lack the callees' words), calls are
   // not dispatched: they are the most numerous kind visited.
   const withoutCalls = byType.has('call_expression') ? visitSet([...byType.keys()].filter((type) => type !== 'call_expression')) : everything;
@@ -297,7 +302,6 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   }
   // A cached result is reused only if the same rules are left out of its declaration, which can
   // differ only where a rule's words changed (copied-lock's, when a lock type is declared).
-  const gateKey = gated.map((g) => `${g.id}:${[...g.words].join(' ')}`).join('\n');
   const gatesChanged = !!cache && cache.gates !== gateKey;
   if (cache) cache.gates = gateKey;
   const raw: RawFinding[] = [];
@@ -474,6 +478,11 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     }
     return v;
   };
+  const wordsOf = (t: Top): ReadonlySet<string> => {
+    let words = cache!.words.get(t.key);
+    if (!words) cache!.words.set(t.key, (words = identifierWords(file.text, t.base, t.end)));
+    return words;
+  };
   const namesOf = (t: Top): string[] => {
     let names = t.key ? cache?.names.get(t.key) : undefined;
     if (!names) {
@@ -608,7 +617,11 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     // only its suspect dependencies are re-computed.
     const stable = !restored && (at < prefix || at >= tops.length - suffix);
     if (result && (!stable || touched(result)) && !result.deps.every(([dep, value]) => (stable && !suspect(dep)) || depValue(dep) === value)) result = undefined;
-    if (result && (gatesChanged || restored) && skipKey(skipOf(t)) !== result.skip) result = undefined;
+    // The rules' words changed (a type holding a lock came or went), or the result comes back from the
+    // other context: the rules it skipped must be those the words now leave out. Typing at the top
+    // level can make a declaration come and go on alternate keystrokes, and a scan of every
+    // declaration's text each time was most of those keystrokes: each key's words are kept instead.
+    if (result && (gatesChanged || restored) && (gates ? gates.keyOfWords(wordsOf(t)) : '') !== result.skip) result = undefined;
     if (result?.anchored && !result.findings.every((f) => f.related.every((r) => !r.anchor || anchorBases(r.anchor)?.[r.occ ?? 0] !== undefined))) result = undefined;
     if (!result) {
       bucket = [];
@@ -741,88 +754,6 @@ function calleeWords(rule: RuleDefinition): readonly string[] | undefined {
   return rule.callees && types.length === 1 && types[0] === 'call_expression' ? rule.callees : undefined;
 }
 
-interface Gate {
-  id: string;
-  words: ReadonlySet<string>;
-}
-
-/** The words of a set of gates, ready for a scan (see gateMatcher); one per set of words. */
-interface WordTable {
-  readonly words: ReadonlySet<string>;
-  readonly minLength: number;
-  readonly maxLength: number;
-  /** Which ASCII characters some word starts with. */
-  readonly firsts: Uint8Array;
-}
-const wordTables = new Map<string, WordTable>();
-
-const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-/** What `\s` matches in a JavaScript regular expression. */
-const isSpace = (c: number) =>
-  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-
-/**
- * For the rules that name the words they need: which of them a stretch of the text leaves out (a
- * rule none of whose words occurs there). One scan of the stretch for all words of all rules. A word
- * counts as a whole identifier: a maximal run of [A-Za-z0-9_] equal to it (the scan looks each run
- * up in a set; a regular expression with one alternative per word cost 4% of the CLI). A word
- * `.name` is found only after a dot (a field or method: `x.name`, `x.\n\tname`).
- */
-function gateMatcher(all: Gate[]): ((text: string, start: number, end: number) => ReadonlySet<string>) | undefined {
-  // Words are identifiers (see RuleDefinition.needs). A gate with any other word is not applied: its
-  // rule is visited everywhere, which only ever lets more through.
-  const gated = all.filter((g) => [...g.words].every((w) => /^\.?[A-Za-z_][A-Za-z0-9_]*$/.test(w)));
-  if (!gated.length) return undefined;
-  const words = [...new Set(gated.flatMap((g) => [...g.words].map((w) => (w.startsWith('.') ? w.slice(1) : w))))].sort();
-  const key = words.join('\u0001');
-  let table = wordTables.get(key);
-  if (!table) {
-    const firsts = new Uint8Array(128);
-    for (const w of words) firsts[w.charCodeAt(0)] = 1;
-    table = { words: new Set(words), minLength: Math.min(...words.map((w) => w.length)), maxLength: Math.max(0, ...words.map((w) => w.length)), firsts };
-    if (wordTables.size > 64) wordTables.clear();
-    wordTables.set(key, table);
-  }
-  const { words: known, minLength, maxLength, firsts } = table;
-  return (text, start, end) => {
-    const found = new Set<string>();
-    let i = start;
-    while (i < end) {
-      if (!isWordChar(text.charCodeAt(i))) {
-        i++;
-        continue;
-      }
-      const from = i;
-      while (i < end && isWordChar(text.charCodeAt(i))) i++;
-      const length = i - from;
-      if (length < minLength || length > maxLength || firsts[text.charCodeAt(from)] !== 1) continue;
-      const word = text.slice(from, i);
-      if (!known.has(word)) continue;
-      found.add(word);
-      // `.name`: a dot before the word, blanks and line breaks between them allowed.
-      let k = from - 1;
-      while (k >= start && isSpace(text.charCodeAt(k))) k--;
-      if (k >= start && text.charCodeAt(k) === 46) found.add(`.${word}`);
-    }
-    let skip: Set<string> | undefined;
-    for (const g of gated) {
-      let any = false;
-      for (const w of g.words) {
-        if (found.has(w)) {
-          any = true;
-          break;
-        }
-      }
-      if (!any) (skip ??= new Set()).add(g.id);
-    }
-    return skip ?? NONE;
-  };
-}
-
-/** The rules a declaration's words leave out, as DeclResult.skip stores them. */
-function skipKey(skip: ReadonlySet<string>): string {
-  return [...skip].join(',');
-}
 
 /** The node types dispatched to rules (comments are always read, for directives). */
 type VisitSet = ReadonlySet<string>;

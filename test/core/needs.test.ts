@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { createAnalyzer } from '../../src/core/analyzer';
 import { defineRule, type RuleDefinition } from '../../src/core/rule';
 import { allRules } from '../../src/rules';
+import { gateMatcher, identifierWords, skipKey, type Gate } from '../../src/core/gates';
 
 const init = () => ({
   runtimeWasm: readFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm')),
@@ -97,4 +98,48 @@ test('needs: every rule finds the same with and without its words on every fixtu
     }
   }
   assert.ok(compared > 300, `only ${compared} findings compared`);
+});
+
+test('gates: the words kept per declaration leave out the same rules as a scan of its text', () => {
+  // Every top-level stretch of the fixtures, under gates with plain words, member words (`.name`) and
+  // words that occur nowhere: the editor re-checks cached declarations from their identifiers alone.
+  const gates: Gate[] = [
+    { id: 'locks', words: new Set(['Lock', 'RLock', '.Unlock']) },
+    { id: 'members', words: new Set(['.Add', '.Wait', '.Done']) },
+    { id: 'go', words: new Set(['go', 'chan']) },
+    { id: 'types', words: new Set(['Mutex', 'WaitGroup', 'Cond', 'nothingLikeThis']) },
+    { id: 'never', words: new Set(['zzNowhere', '.zzNowhere']) },
+  ];
+  const subsets = [gates, gates.slice(1, 3), [gates[0]!, gates[4]!]];
+  let compared = 0;
+  const seen = new Set<string>();
+  const files: string[] = [];
+  const collect = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) collect(p);
+      else if (n.endsWith('.go')) files.push(p);
+    }
+  };
+  collect('test/fixtures');
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    // Declarations: from one line starting a declaration to the next (dots and words across lines too).
+    const starts = [...text.matchAll(/^(func|type|var|const) /gm)].map((m) => m.index!);
+    starts.push(text.length);
+    for (let i = 0; i + 1 < starts.length; i++) {
+      const words = identifierWords(text, starts[i]!, starts[i + 1]!);
+      for (const set of subsets) {
+        const m = gateMatcher(set, set.map((g) => `${g.id}:${[...g.words].join(" ")}`).join("\n"))!;
+        const want = skipKey(m.inText(text, starts[i]!, starts[i + 1]!));
+        assert.equal(m.keyOfWords(words), want, `${f} at ${starts[i]}`);
+        seen.add(want);
+        compared++;
+      }
+    }
+  }
+  assert.ok(compared > 1000, `${compared} compared`);
+  // Both ways of deciding were exercised: declarations that skip each gate and that open it.
+  for (const g of gates.slice(0, 4)) assert.ok([...seen].some((k) => !k.split(',').includes(g.id)), g.id);
+  assert.ok([...seen].some((k) => k.includes('members')));
 });
