@@ -17,6 +17,13 @@ const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) 
 const isSpace = (c: number) =>
   c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 
+/** `.name`: a dot before text[from] (after start), blanks and line breaks between them allowed. */
+function afterDot(text: string, start: number, from: number): boolean {
+  let k = from - 1;
+  while (k >= start && isSpace(text.charCodeAt(k))) k--;
+  return k >= start && text.charCodeAt(k) === 46;
+}
+
 /** Which gated rules a declaration leaves out: from its text, or from all the identifiers in it. */
 export interface GateMatcher {
   inText(text: string, start: number, end: number): ReadonlySet<string>;
@@ -114,10 +121,7 @@ function makeMatcher(all: Gate[]): GateMatcher | undefined {
       const word = text.slice(from, i);
       if (!known.has(word)) continue;
       found.add(word);
-      // `.name`: a dot before the word, blanks and line breaks between them allowed.
-      let k = from - 1;
-      while (k >= start && isSpace(text.charCodeAt(k))) k--;
-      if (k >= start && text.charCodeAt(k) === 46) found.add(`.${word}`);
+      if (afterDot(text, start, from)) found.add(`.${word}`);
     }
     return skipFrom(found);
   };
@@ -141,9 +145,7 @@ export function identifierWords(text: string, start: number, end: number): Set<s
     while (i < end && isWordChar(text.charCodeAt(i))) i++;
     const word = text.slice(from, i);
     if (!out.has(word)) out.add(detach(word));
-    let k = from - 1;
-    while (k >= start && isSpace(text.charCodeAt(k))) k--;
-    if (k >= start && text.charCodeAt(k) === 46) {
+    if (afterDot(text, start, from)) {
       const member = `.${word}`;
       if (!out.has(member)) out.add(detach(member));
     }
