@@ -42,7 +42,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
     file: SourceInput,
     index: PackageIndex,
     o: { goMod?: string; goVersion?: number; config?: Config; only?: string[]; ruleBudgetMs?: number },
-    cache?: { decls: DeclCache; context: string; tops: TopEntry[]; delta?: IndexDelta },
+    cache?: { decls: DeclCache; context: string; tops: TopEntry[]; delta?: IndexDelta; lineStarts?: Uint32Array },
   ): FileResult =>
     analyzeTree(
       tree,
@@ -64,6 +64,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
         context: cache?.context,
         tops: cache?.tops,
         indexDelta: cache?.delta,
+        lineStarts: cache?.lineStarts,
       },
     );
 
@@ -183,7 +184,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
             JSON.stringify(req.only ?? null),
             importsKey,
           ].join('\u0001');
-          return run(doc.tree, { path, text: doc.text }, index, req, { decls, context, tops, delta });
+          return run(doc.tree, { path, text: doc.text }, index, req, { decls, context, tops, delta, lineStarts: doc.lineStarts });
         },
         dispose: () => doc.dispose(),
       };

@@ -37,6 +37,8 @@ export interface RunOptions {
   tops?: TopEntry[];
   /** How the index differs from the previous analysis's (the editor), when it is a new object. */
   indexDelta?: IndexDelta;
+  /** The text's line starts, when the caller keeps them through edits (the editor's document). */
+  lineStarts?: Uint32Array;
 }
 
 /** Raw (pre-suppression) findings of one top-level declaration, with offsets relative to its start. */
@@ -221,7 +223,7 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   const root = syntaxRoot(tree, file.text);
   const source: SourceFile = { ...file, root };
   const sem = new FileSemantics(root, index);
-  const lines = new LineMap(file.text);
+  const lines = new LineMap(file.text, opts.lineStarts);
   const enabled = opts.rules.filter((r) => opts.config?.rules[r.id] !== 'off');
   const failed = new Set<string>();
   const budget = opts.ruleBudgetMs ?? 1000;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { GoDocument } from '../../src/core/document';
+import { lineStartsOf } from '../../src/core/position';
 import { GoParser, loadGo } from '../../src/core/parser';
 import { analyzer } from '../harness/engine';
 
@@ -79,6 +80,7 @@ test('edits that add and remove lines leave every node at the rows and columns o
       doc.update([{ rangeOffset: at, rangeLength: find.length, text: replace }]);
       const fresh = p.parse(doc.text);
       assert.deepEqual(positions(doc.tree), positions(fresh), `after replacing ${JSON.stringify(find)}`);
+      assert.deepEqual([...doc.lineStarts], [...lineStartsOf(doc.text)], `line starts after replacing ${JSON.stringify(find)}`);
       fresh.delete();
     }
   } finally {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Edit } from 'web-tree-sitter';
 import { GoDocument } from '../../src/core/document';
+import { lineStartsOf } from '../../src/core/position';
 import { GoParser, loadGo } from '../../src/core/parser';
 import { detachDeep, TopLevel, topEntries } from '../../src/core/top-level';
 import { changedTopLevel, syntaxRoot } from '../../src/core/syntax/node';
@@ -54,6 +55,8 @@ test('keys carried over by position equal the keys read afresh, through random e
       text = text.slice(0, at) + ins + text.slice(Math.min(text.length, at + len));
     }
     doc.update(changes);
+    // The line table the document keeps through the edits is the one a scan of its text gives.
+    assert.deepEqual([...doc.lineStarts], [...lineStartsOf(doc.text)], `step ${step}: line starts`);
     if (rand(10) === 0) doc.settle();
     const got = tracked.update(syntaxRoot(doc.tree, doc.text), doc.text, doc.takeChanges());
     const want = topEntries(syntaxRoot(doc.tree, doc.text), doc.text, true);
