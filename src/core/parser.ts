@@ -24,6 +24,9 @@ export function loadGo(init: AnalyzerInit): Promise<Language> {
   return runtime;
 }
 
+/** Characters handed to an incremental re-parse per request (see GoParser.parse). */
+const REPARSE_PIECE = 512;
+
 export class GoParser {
   private readonly parser: Parser;
   constructor(language: Language) {
@@ -35,7 +38,13 @@ export class GoParser {
     // The text through a callback of ours, not as a string: given the string, web-tree-sitter's own
     // callback kept each keystroke's document text (and the tree's) alive through one more
     // young-generation GC, measured as 0.1 MB more copied per keystroke by each scavenge.
-    const tree = this.parser.parse((index: number) => text.slice(index), previous ?? null);
+    //
+    // A re-parse is given the text in short pieces. It asks again each time it moves past the reused
+    // nodes (six or seven times per keystroke in a 5,000-line file), and web-tree-sitter copies each
+    // answer into WASM a character at a time, up to 5,119 of them. A fresh parse reads on from where
+    // it stopped, so it gets all the text that fits (pieces of 512 made it 5% slower).
+    const input = previous ? (index: number) => text.slice(index, index + REPARSE_PIECE) : (index: number) => text.slice(index);
+    const tree = this.parser.parse(input, previous ?? null);
     if (!tree) throw new Error('tree-sitter returned no tree');
     return tree;
   }
