@@ -17,6 +17,18 @@ const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) 
 const isSpace = (c: number) =>
   c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 
+/** Where the next run of word characters at or after i starts (end if none). */
+function wordStart(text: string, i: number, end: number): number {
+  while (i < end && !isWordChar(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Where the run of word characters from i ends. */
+function wordEnd(text: string, i: number, end: number): number {
+  while (i < end && isWordChar(text.charCodeAt(i))) i++;
+  return i;
+}
+
 /** `.name`: a dot before text[from] (after start), blanks and line breaks between them allowed. */
 function afterDot(text: string, start: number, from: number): boolean {
   let k = from - 1;
@@ -108,17 +120,10 @@ function makeMatcher(all: Gate[]): GateMatcher | undefined {
   };
   const inText = (text: string, start: number, end: number): ReadonlySet<string> => {
     const found = new Set<string>();
-    let i = start;
-    while (i < end) {
-      if (!isWordChar(text.charCodeAt(i))) {
-        i++;
-        continue;
-      }
-      const from = i;
-      while (i < end && isWordChar(text.charCodeAt(i))) i++;
-      const length = i - from;
+    for (let from = wordStart(text, start, end), to = wordEnd(text, from, end); from < end; from = wordStart(text, to, end), to = wordEnd(text, from, end)) {
+      const length = to - from;
       if (length < minLength || length > maxLength || firsts[text.charCodeAt(from)] !== 1) continue;
-      const word = text.slice(from, i);
+      const word = text.slice(from, to);
       if (!known.has(word)) continue;
       found.add(word);
       if (afterDot(text, start, from)) found.add(`.${word}`);
@@ -135,15 +140,8 @@ function makeMatcher(all: Gate[]): GateMatcher | undefined {
  */
 export function identifierWords(text: string, start: number, end: number): Set<string> {
   const out = new Set<string>();
-  let i = start;
-  while (i < end) {
-    if (!isWordChar(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const from = i;
-    while (i < end && isWordChar(text.charCodeAt(i))) i++;
-    const word = text.slice(from, i);
+  for (let from = wordStart(text, start, end), to = wordEnd(text, from, end); from < end; from = wordStart(text, to, end), to = wordEnd(text, from, end)) {
+    const word = text.slice(from, to);
     if (!out.has(word)) out.add(detach(word));
     if (afterDot(text, start, from)) {
       const member = `.${word}`;
