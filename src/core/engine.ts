@@ -485,11 +485,16 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     if (!words) cache!.words.set(t.key, (words = identifierWords(file.text, t.base, t.end)));
     return words;
   };
+  // A declaration without a key (one with syntax errors) has its names worked out once per analysis:
+  // declaringTops asks every declaration for each name it looks up, and where the root is an ERROR
+  // node hundreds of fragments have no key (their names were read again for each name, 0.1 s a keystroke).
+  const keylessNames = new Map<Top, string[]>();
   const namesOf = (t: Top): string[] => {
-    let names = t.key ? cache?.names.get(t.key) : undefined;
+    let names = t.key ? cache?.names.get(t.key) : keylessNames.get(t);
     if (!names) {
       names = packageLevelNames(t.node, root);
       if (t.key) cache!.names.set(t.key, (names = names.map(detach)));
+      else keylessNames.set(t, names);
     }
     return names;
   };
