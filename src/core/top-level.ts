@@ -134,7 +134,10 @@ export class TopLevel {
       }
       const p = carried.get(base);
       let key: string;
-      if (p && p.end === end && p.type === type && !touches(changes.dirty, after, end)) key = p.key;
+      // The comments above must start where they did: an edit that splits a comment can end the chain
+      // above the node later than before without touching the text between them and the node.
+      const lead = commentStart >= 0 ? base - commentStart : 0;
+      if (p && p.end === end && p.type === type && p.key.length === lead + 1 + (end - base) && !touches(changes.dirty, after, end)) key = p.key;
       else key = keyOf(node(), text, commentStart);
       out.push({ i, type, base, end, key });
       if (type === 'comment') {
