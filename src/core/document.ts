@@ -1,6 +1,6 @@
 import { Edit, type Tree } from 'web-tree-sitter';
 import type { GoParser } from './parser';
-import { changedTopLevel, syntaxRoot } from './syntax/node';
+import { changedTopLevel, syntaxRoot, type RebuiltTop } from './syntax/node';
 import { editLineStarts, lineStartsOf, startsUpTo } from './position';
 
 /** A change as VS Code reports it: replace text[rangeOffset, rangeOffset + rangeLength) with text. */
@@ -25,11 +25,14 @@ export interface DocChanges {
   reparsed?: boolean;
   /** The edits in order, each as [start, oldEnd, newEnd] in the offsets of the text before it. */
   edits: [number, number, number][];
-  /**
-   * Ranges, in current offsets, whose text or syntax changed: the edited text and the top-level nodes
-   * tree-sitter built anew (an unclosed brace can re-shape code far from the edit; see changedTopLevel).
-   */
+  /** Ranges, in current offsets, whose text changed: the edited text. */
   dirty: [number, number][];
+  /**
+   * The top-level nodes the re-parses built anew, in current offsets (see changedTopLevel): the edited
+   * declaration, code an unclosed brace re-shaped far from the edit, and declarations tree-sitter
+   * rebuilds on every re-parse with the same text (TopLevel tells those apart).
+   */
+  rebuilt: RebuiltTop[];
 }
 
 /**
@@ -46,7 +49,7 @@ export class GoDocument {
   private disposed = false;
   /** The tree came from a fresh parse of the current text (not an incremental one). */
   private fresh = true;
-  private changes: DocChanges = { all: true, edits: [], dirty: [] };
+  private changes: DocChanges = { all: true, edits: [], dirty: [], rebuilt: [] };
 
   constructor(
     private readonly parser: GoParser,
@@ -99,10 +102,11 @@ export class GoDocument {
       this.changes.edits.push([start, oldEnd, newEnd]);
       this.changes.dirty = this.changes.dirty.map((r) => mapRange(r, start, oldEnd, newEnd));
       this.changes.dirty.push([start, newEnd]);
+      this.changes.rebuilt = this.changes.rebuilt.map(([s, e, type, error]) => [...mapRange([s, e], start, oldEnd, newEnd), type, error]);
     }
     const old = this.treeValue;
     this.treeValue = this.parser.parse(text, old);
-    for (const r of changedTopLevel(syntaxRoot(this.treeValue, text))) this.changes.dirty.push(r);
+    for (const r of changedTopLevel(syntaxRoot(this.treeValue, text))) this.changes.rebuilt.push(r);
     old.delete();
     this.textValue = text;
     this.starts = starts;
@@ -143,7 +147,7 @@ export class GoDocument {
   /** What changed since the previous call (everything, the first time). */
   takeChanges(): DocChanges {
     const c = this.changes;
-    this.changes = { all: false, edits: [], dirty: [] };
+    this.changes = { all: false, edits: [], dirty: [], rebuilt: [] };
     return c;
   }
 

@@ -1,5 +1,6 @@
 import type { SyntaxNode as Node } from './syntax/node';
 import type { DocChanges } from './document';
+import type { RebuiltTop } from './syntax/node';
 
 /**
  * One child of the source file (a declaration, comment, package clause or `;`) as the engine's cache
@@ -31,8 +32,36 @@ export class TopLevel {
    */
   update(root: Node, text: string, changes: DocChanges): TopEntry[] {
     const out = changes.all || this.prev.length === 0 ? undefined : this.around(root, text, changes);
-    this.prev = out ?? this.read(root, text, changes, 0, 0, -1, Infinity, this.prev)!;
+    this.prev = out ?? this.read(root, text, withRebuilt(changes, () => true), 0, 0, -1, Infinity, this.prev)!;
     return this.prev;
+  }
+
+  /**
+   * A node the re-parse built anew that is the previous entry as it was: same type and place, its
+   * text and the comments above it untouched by the edits, no syntax error. tree-sitter rebuilds such
+   * declarations on every re-parse (see changedTopLevel); counted as changed, they made each keystroke
+   * read hundreds of the root's children between them and the edit.
+   */
+  private unchanged([start, last, type, error]: RebuiltTop, changes: DocChanges): boolean {
+    const prev = this.prev;
+    if (error) return false;
+    // The first entry that starts at or after start (positions moved by the edits keep their order).
+    let lo = 0;
+    let hi = prev.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (mapLoose(prev[mid]!.base, changes.edits) < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const p = prev[lo];
+    if (!p || p.key === '' || p.type !== type || mapOffset(p.base, changes.edits) !== start) return false;
+    const end = mapOffset(p.end, changes.edits);
+    if (end === undefined || Math.max(start, end - 1) !== last) return false;
+    // Its key holds the comments right above: from the end of the declaration before them.
+    let k = lo - 1;
+    while (k >= 0 && prev[k]!.type === 'comment') k--;
+    const after = k >= 0 ? mapOffset(prev[k]!.end, changes.edits) : 0;
+    return after !== undefined && !touches(changes.dirty, after, end);
   }
 
   /**
@@ -42,8 +71,9 @@ export class TopLevel {
    * not made again on every keystroke. Undefined when the tree does not line up with the previous
    * entries as expected (then everything is read).
    */
-  private around(root: Node, text: string, changes: DocChanges): TopEntry[] | undefined {
+  private around(root: Node, text: string, given: DocChanges): TopEntry[] | undefined {
     const prev = this.prev;
+    const changes = withRebuilt(given, (r) => !this.unchanged(r, given));
     if (changes.edits.length === 0 && changes.dirty.length === 0) return prev;
     // Before lo the old and new texts and trees agree; after hi (new offsets) they agree shifted.
     let lo = Infinity;
@@ -159,6 +189,17 @@ export class TopLevel {
   }
 }
 
+/**
+ * The changes with the rebuilt nodes that count added to the edited ranges (read() and around() look
+ * at dirty only).
+ */
+function withRebuilt(changes: DocChanges, counts: (r: RebuiltTop) => boolean): DocChanges {
+  if (changes.rebuilt.length === 0) return changes;
+  const dirty = [...changes.dirty];
+  for (const r of changes.rebuilt) if (counts(r)) dirty.push([r[0], r[1]]);
+  return { ...changes, dirty, rebuilt: [] };
+}
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
@@ -166,7 +207,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * '') when nothing is cached (the CLI), which spares copying each declaration's text.
  */
 export function topEntries(root: Node, text: string, withKeys: boolean): TopEntry[] {
-  if (withKeys) return new TopLevel().update(root, text, { all: true, edits: [], dirty: [] });
+  if (withKeys) return new TopLevel().update(root, text, { all: true, edits: [], dirty: [], rebuilt: [] });
   const out: TopEntry[] = [];
   const kids = root.children;
   for (let i = 0; i < kids.length; i++) out.push({ i, type: kids[i]!.type, base: kids[i]!.startIndex, end: kids[i]!.endIndex, key: '' });
@@ -232,6 +273,17 @@ function mapOffset(offset: number, edits: readonly [number, number, number][]): 
     if (o < start) continue;
     if (o > oldEnd) o += newEnd - oldEnd;
     else return undefined;
+  }
+  return o;
+}
+
+/** offset after the edits; one that an edit touches goes to where the edit's new text starts or ends (order is kept). */
+function mapLoose(offset: number, edits: readonly [number, number, number][]): number {
+  let o = offset;
+  for (const [start, oldEnd, newEnd] of edits) {
+    if (o < start) continue;
+    if (o > oldEnd) o += newEnd - oldEnd;
+    else o = Math.min(o, newEnd);
   }
   return o;
 }

@@ -63,7 +63,8 @@ test('keys carried over by position equal the keys read afresh, through random e
     // The line table the document keeps through the edits is the one a scan of its text gives.
     assert.deepEqual([...doc.lineStarts], [...lineStartsOf(doc.text)], `step ${step}: line starts`);
     if (rand(10) === 0) doc.settle();
-    const got = tracked.update(syntaxRoot(doc.tree, doc.text), doc.text, doc.takeChanges());
+    const taken = doc.takeChanges();
+    const got = tracked.update(syntaxRoot(doc.tree, doc.text), doc.text, taken);
     const want = topEntries(syntaxRoot(doc.tree, doc.text), doc.text, true);
     assert.equal(got.length, want.length, `step ${step}: number of top-level nodes`);
     for (let i = 0; i < want.length; i++) {
@@ -104,15 +105,16 @@ test('the structural changes of a re-parse are the top-level nodes tree-sitter b
   // Typing in f: f is new, g and h are reused as they were.
   doc.update([{ rangeOffset: text.indexOf('x :='), rangeLength: 0, text: 'z' }]);
   const typed = doc.takeChanges();
-  assert.deepEqual(typed.dirty, [[text.indexOf('x :='), text.indexOf('x :=') + 1], span('f')]);
+  assert.deepEqual(typed.dirty, [[text.indexOf('x :='), text.indexOf('x :=') + 1]]);
+  assert.deepEqual(typed.rebuilt, [[...span('f'), 'function_declaration', false]]);
   // Deleting f's closing brace re-shapes the code after it, far from the edit: every node from f on
   // is new (the edit itself is one character).
   const brace = doc.text.indexOf('}\n');
   doc.update([{ rangeOffset: brace, rangeLength: 1, text: '' }]);
   const broken = doc.takeChanges();
-  const reshaped = broken.dirty.slice(1);
+  const reshaped = broken.rebuilt;
   assert.ok(reshaped.length > 0);
-  assert.ok(Math.max(...reshaped.map(([, e]) => e)) >= doc.text.indexOf('func h'), JSON.stringify(broken.dirty));
+  assert.ok(Math.max(...reshaped.map(([, e]) => e)) >= doc.text.indexOf('func h'), JSON.stringify(broken.rebuilt));
   doc.dispose();
   p.delete();
 });
@@ -159,7 +161,7 @@ test('the new top-level nodes found by reference counts are those whose subtree 
     const want = root.children
       .filter((k) => heap(k.id) !== 0 && layout.childCount(k.id) > 0 && !kept.has(heap(k.id)))
       .map((k) => [k.startIndex, Math.max(k.startIndex, k.endIndex - 1)]);
-    assert.deepEqual(changedTopLevel(root), want, `step ${step}`);
+    assert.deepEqual(changedTopLevel(root).map(([s, e]) => [s, e]), want, `step ${step}`);
     found += want.length;
     tree.delete();
     tree = fresh;
@@ -187,4 +189,37 @@ test('detachDeep copies containers with equal strings, keeps sharing and cycles,
   assert.deepEqual([...copy.set], ['func']);
   assert.equal(copy.re, re);
   assert.equal(copy.self, copy);
+});
+
+test('a declaration tree-sitter rebuilds with the same text keeps its entry; an edit in it or above it does not', async () => {
+  const p = await parser();
+  const fillers = Array.from({ length: 30 }, (_, i) => `func filler${i}() {}\n`).join('\n');
+  const text = `package p\n\nfunc f() {\n\tx := 1\n}\n\n${fillers}\n// far away\n${FRAGILE}\nfunc last() {}\n`;
+  const doc = new GoDocument(p, text);
+  const tracked = new TopLevel();
+  const before = tracked.update(syntaxRoot(doc.tree, doc.text), doc.text, doc.takeChanges());
+  const far = before.find((e) => doc.text.startsWith('func fragile', e.base))!;
+  const farKey = far.key;
+  // Typing in f: the parse builds f and fragile anew (the scenario this is about), yet fragile's entry
+  // is the one kept from before, moved, not read again: only the stretch around f is.
+  doc.update([{ rangeOffset: doc.text.indexOf('x :='), rangeLength: 0, text: 'y' }]);
+  const typed = doc.takeChanges();
+  assert.ok(typed.rebuilt.some(([s]) => doc.text.startsWith('func fragile', s)), `fragile is rebuilt: ${JSON.stringify(typed.rebuilt)}`);
+  const after = tracked.update(syntaxRoot(doc.tree, doc.text), doc.text, typed);
+  const farAfter = after.find((e) => doc.text.startsWith('func fragile', e.base))!;
+  assert.equal(farAfter, far, 'the same entry object, shifted');
+  assert.equal(farAfter.key, farKey);
+  assert.deepEqual(after, topEntries(syntaxRoot(doc.tree, doc.text), doc.text, true));
+  // An edit inside it, or in the comment above it, changes its key.
+  doc.update([{ rangeOffset: doc.text.indexOf('_ = v'), rangeLength: 0, text: 'w := 1; ' }]);
+  const inside = tracked.update(syntaxRoot(doc.tree, doc.text), doc.text, doc.takeChanges());
+  const keyInside = inside.find((e) => doc.text.startsWith('func fragile', e.base))!.key;
+  assert.notEqual(keyInside, farKey);
+  assert.deepEqual(inside, topEntries(syntaxRoot(doc.tree, doc.text), doc.text, true));
+  doc.update([{ rangeOffset: doc.text.indexOf('far away'), rangeLength: 3, text: 'FAR' }]);
+  const above = tracked.update(syntaxRoot(doc.tree, doc.text), doc.text, doc.takeChanges());
+  assert.match(above.find((e) => doc.text.startsWith('func fragile', e.base))!.key, /FAR away/);
+  assert.deepEqual(above, topEntries(syntaxRoot(doc.tree, doc.text), doc.text, true));
+  doc.dispose();
+  p.delete();
 });

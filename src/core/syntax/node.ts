@@ -495,6 +495,9 @@ export function syntaxRoot(tree: Tree, text: string): SyntaxNode {
   return root;
 }
 
+/** A top-level node a re-parse built anew: [start, end - 1, type, whether it has syntax errors]. */
+export type RebuiltTop = [number, number, string, boolean];
+
 /**
  * Where the top level of a tree from an incremental parse may differ in structure from the old tree's,
  * asked while the old tree is still alive: the span of each top-level node the parse built anew.
@@ -505,11 +508,14 @@ export function syntaxRoot(tree: Tree, text: string): SyntaxNode {
  * (a comment or `;` changes only where its text does, which the edits cover). Coarser than tree-sitter's
  * changed ranges (a whole declaration, not the line in it), at a fraction of their cost: they walked both
  * trees on every keystroke, and this looks only at the nodes that are not shared. Spans are
- * [start, end - 1], the offsets inside the node.
+ * [start, end - 1], the offsets inside the node. Not every node built anew changed: tree-sitter never
+ * reuses a node it built while two readings of the code were open (a GLR split), so it rebuilds such
+ * declarations on every re-parse, all over the file, with the same text (see TopLevel).
  */
-export function changedTopLevel(root: SyntaxNode): [number, number][] {
+export function changedTopLevel(root: SyntaxNode): RebuiltTop[] {
   syncHeap();
-  const out: [number, number][] = [];
+  const out: RebuiltTop[] = [];
+  const names = root.view.lang.names;
   // Children of s from its start (the first child's padding is its parent's), as collect() places them.
   const walk = (s: number, bytes: number): void => {
     const n = childCount(s);
@@ -520,7 +526,7 @@ export function changedTopLevel(root: SyntaxNode): [number, number][] {
       const start = bytes;
       bytes += sizeBytes(c);
       if (childCount(c) === 0 || refCount(c) > 1) continue;
-      if (isVisible(c)) out.push([start >>> 1, Math.max(start >>> 1, (bytes >>> 1) - 1)]);
+      if (isVisible(c)) out.push([start >>> 1, Math.max(start >>> 1, (bytes >>> 1) - 1), names[symbolOf(c)]!, hasErrorSubtree(c) || symbolOf(c) === ERROR_SYMBOL]);
       else walk(c, start);
     }
   };
