@@ -179,15 +179,23 @@ export class TopLevel {
       i++;
       return true;
     };
-    const kids = root.children;
-    for (let j = from; j < kids.length; j++) {
-      const n = kids[j]!;
+    // A keystroke reads the few children around it, each by itself (see SyntaxNode.child), not the
+    // hundreds of the file. Past a few, the stretch is long (an unclosed brace changes every
+    // declaration after it): then all are read at once.
+    const count = root.childCount;
+    if (stop === Infinity) void root.children;
+    for (let j = from; j < count; j++) {
+      if (j - from === READ_ONE_BY_ONE) void root.children;
+      const n = root.child(j)!;
       if (!visit(n.type, n.startIndex, n.endIndex, () => n)) break;
     }
     if (!reached) return undefined;
     return out;
   }
 }
+
+/** How many of the root's children a keystroke reads one at a time before it reads them all. */
+const READ_ONE_BY_ONE = 16;
 
 /**
  * The changes with the rebuilt nodes that count added to the edited ranges (read() and around() look

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Language } from 'web-tree-sitter';
+import type { Language, Node } from 'web-tree-sitter';
 import { GoParser, loadGo } from '../../src/core/parser';
 import { firstDifference } from '../../src/core/syntax/check';
 import { syntaxRoot } from '../../src/core/syntax/node';
@@ -90,4 +90,78 @@ test('a query result is located in the tree, with its parent and children', asyn
   } finally {
     tree.delete();
   }
+});
+
+/** Large inputs: every fixture in one file (hundreds of declarations), a long body, a long literal. */
+function largeSources(): { name: string; text: string }[] {
+  const all = goFiles('test/fixtures').map((p) => readFileSync(p, 'utf8').replace(/^package .*$/m, ''));
+  const joined = `package big\n${all.join('\n')}`;
+  const body = Array.from({ length: 300 }, (_, i) => `\tx${i} := f(${i})`).join('\n');
+  const literal = Array.from({ length: 300 }, (_, i) => `${i}: "v${i}",`).join('\n');
+  return [
+    { name: 'all fixtures', text: joined },
+    { name: 'all fixtures, a brace deleted', text: joined.replace(/\{\n/, '\n') },
+    { name: 'all fixtures, `x :=` at the top level', text: joined.replace(/\nfunc /, '\nx :=\nfunc ') },
+    { name: 'long body and literal', text: `package p\n\nfunc f() {\n${body}\n}\n\nvar m = map[int]string{\n${literal}\n}\n` },
+  ];
+}
+
+test('children read one at a time are the same nodes, counts and positions as all of them read together', async () => {
+  const lang = await language();
+  const parser = new GoParser(lang);
+  let lazy = 0;
+  for (const { name, text } of largeSources()) {
+    const tree = parser.parse(text);
+    try {
+      // Each node's count before its children are read (tree-sitter's count) against web-tree-sitter's;
+      // the nodes with more than a few dozen children are kept for the next part.
+      const wide: Node[] = [];
+      const stack = [[syntaxRoot(tree, text), tree.rootNode] as const];
+      while (stack.length) {
+        const [o, r] = stack.pop()!;
+        assert.equal(o.childCount, r.childCount, `${name}: child count of ${r.type} at ${r.startIndex}`);
+        if (r.childCount > 64) wide.push(r);
+        const rk = r.children;
+        o.children.forEach((k, i) => stack.push([k, rk[i]!]));
+      }
+      assert.ok(wide.length > 0, `${name}: no node with many children`);
+      // Each such node with its children forgotten: asked in a scattered order, then all read.
+      const root = syntaxRoot(tree, text);
+      for (const real of wide) {
+        root.release();
+        const ours = real.id === root.id ? root : root.locate(real.id, real.startIndex, real.endIndex)!;
+        ours.release();
+        const count = real.childCount;
+        const order = Array.from({ length: count }, (_, i) => (i * 37) % count);
+        const got = new Map<number, ReturnType<typeof ours.child>>();
+        for (const i of [...new Set(order)]) {
+          const c = ours.child(i)!;
+          const rc = real.child(i)!;
+          got.set(i, c);
+          lazy++;
+          assert.equal(c.id, rc.id, `${name}: child ${i} of ${real.type}`);
+          assert.equal(c.type, rc.type, `${name}: type of child ${i}`);
+          assert.deepEqual([c.startIndex, c.endIndex], [rc.startIndex, rc.endIndex], `${name}: span of child ${i}`);
+          assert.deepEqual(c.startPosition, rc.startPosition, `${name}: start of child ${i}`);
+          assert.equal(c.parent, ours, `${name}: parent of child ${i}`);
+          assert.equal(c.nextSibling?.id ?? 0, rc.nextSibling?.id ?? 0, `${name}: next sibling of child ${i}`);
+          assert.equal(c.previousSibling?.id ?? 0, rc.previousSibling?.id ?? 0, `${name}: previous sibling of child ${i}`);
+        }
+        assert.equal(ours.child(count), null);
+        assert.equal(ours.child(-1), null);
+        for (const [i, c] of got) assert.equal(ours.children[i], c, `${name}: child ${i} is one object however it was reached`);
+      }
+      // Positions looked up from a root whose children are not read (a binary search over them).
+      assert.equal(root.children.length, tree.rootNode.childCount);
+      for (let k = 0; k < 300; k++) {
+        const s = Math.floor((k / 300) * text.length);
+        const e = Math.min(text.length, s + (k % 7) * 3);
+        root.release();
+        assert.equal(root.descendantForIndex(s, e).id, tree.rootNode.descendantForIndex(s, e)?.id, `${name}: node at ${s}-${e}`);
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(lazy > 1000, `only ${lazy} children read one at a time`);
 });

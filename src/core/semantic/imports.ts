@@ -42,7 +42,11 @@ export function collectImports(root: Node): Imports {
   const paths = new Set<string>();
   // Imports come right after the package clause: the walk stops at the first other declaration, so
   // it costs a few nodes, not one per declaration of the file (it runs on every keystroke).
-  for (let decl = root.firstNamedChild; decl && !OTHER_DECLS.has(decl.type); decl = decl.nextNamedSibling) {
+  // By index: each child is read by itself (see SyntaxNode.child), not the file's every declaration.
+  const count = root.childCount;
+  for (let i = 0; i < count; i++) {
+    const decl = root.child(i)!;
+    if (OTHER_DECLS.has(decl.type)) break;
     if (decl.type !== 'import_declaration') continue;
     const specs: Node[] = [];
     for (const c of namedChildren(decl)) {

@@ -96,8 +96,12 @@ export function emptyIndex(packageName = ''): PackageIndex {
 }
 
 export function packageNameOf(root: Node): string {
-  // The clause is the first declaration after comments; stop there rather than list every child.
-  for (let c = root.firstNamedChild; c; c = c.nextNamedSibling) {
+  // The clause is the first declaration after comments: stop there, and read each child by itself
+  // (see SyntaxNode.child) rather than list every child.
+  const count = root.childCount;
+  for (let i = 0; i < count; i++) {
+    const c = root.child(i)!;
+    if (!c.isNamed) continue;
     if (c.type === 'package_clause') return c.namedChild(0)?.text ?? '';
     if (c.type !== 'comment' && c.type !== 'ERROR') return '';
   }

@@ -66,6 +66,11 @@ export class SyntaxNode {
   /** Field id of each child (0: none), as a TreeCursor reports it; read when first asked for. */
   private kidFields: number[] | undefined = undefined;
   private named: SyntaxNode[] | undefined = undefined;
+  /**
+   * Children found one at a time (see child) before all were read; children takes them over, so each
+   * child is one object however it was reached.
+   */
+  private some: SyntaxNode[] | undefined = undefined;
 
   constructor(
     readonly view: TreeView,
@@ -150,6 +155,12 @@ export class SyntaxNode {
     syncHeap();
     const out: SyntaxNode[] = [];
     this.collect(this.id, this.startByte, this.startRow, this.startColumnBytes, 0, out, undefined);
+    if (this.some) {
+      this.some.forEach((k, i) => {
+        if (out[i]?.id === k.id) out[i] = k;
+      });
+      this.some = undefined;
+    }
     this.kids = out;
   }
 
@@ -170,6 +181,7 @@ export class SyntaxNode {
    */
   release(): void {
     this.kids = undefined;
+    this.some = undefined;
     this.kidFields = undefined;
     this.named = undefined;
   }
@@ -251,11 +263,83 @@ export class SyntaxNode {
   }
 
   get childCount(): number {
-    return this.children.length;
+    if (this.kids !== undefined) return this.kids.length;
+    // tree-sitter's own count of the children as read here (visible or aliased, through hidden nodes).
+    syncHeap();
+    return visibleChildren(this.id);
   }
 
+  /**
+   * Child `index`. Of a node with many children (the source file's declarations) it is read alone, not
+   * with all the others: a keystroke asks for a few of the file's hundreds of declarations.
+   */
   child(index: number): SyntaxNode | null {
-    return this.children[index] ?? null;
+    if (this.kids !== undefined) return this.kids[index] ?? null;
+    const kept = this.some?.[index];
+    if (kept) return kept;
+    syncHeap();
+    const count = visibleChildren(this.id);
+    if (count <= READ_ALONE_ABOVE) return this.children[index] ?? null;
+    if (!Number.isInteger(index) || index < 0 || index >= count) return null;
+    const found = this.nth(index);
+    (this.some ??= [])[index] = found;
+    return found;
+  }
+
+  /**
+   * Child `index` read by itself: down through the hidden nodes that hold it, each of the others skipped
+   * whole (its size moves the position, tree-sitter's count of its visible children the index), as
+   * ts_node_child does. Positions and aliases are worked out as collect works them out.
+   */
+  private nth(index: number): SyntaxNode {
+    const lang = this.view.lang;
+    let s = this.id;
+    let bytes = this.startByte;
+    let row = this.startRow;
+    let column = this.startColumnBytes;
+    let left = index;
+    for (;;) {
+      const n = childCount(s);
+      const prod = productionId(s);
+      const base = childrenAddress(s);
+      let structural = 0;
+      let inside = 0;
+      for (let i = 0; i < n && inside === 0; i++) {
+        const c = base + i * SUBTREE_SIZE;
+        if (i > 0) {
+          const pad = paddingOf(c);
+          bytes += pad.bytes;
+          if (pad.row > 0) {
+            row += pad.row;
+            column = pad.column;
+          } else column += pad.column;
+        }
+        let alias = 0;
+        if (!isExtra(c)) {
+          if (prod !== 0) alias = lang.aliasSequences[prod * lang.maxAliasSequence + structural]!;
+          structural++;
+        }
+        if (alias !== 0 || isVisible(c)) {
+          if (left === 0) return new SyntaxNode(this.view, c, bytes, row, column, alias, alias !== 0 ? alias : symbolOf(c), this, index);
+          left--;
+        } else if (childCount(c) > 0 && visibleChildren(c) > 0) {
+          const v = visibleChildren(c);
+          if (left < v) {
+            inside = c;
+            continue;
+          }
+          left -= v;
+        }
+        const size = sizeOf(c);
+        bytes += size.bytes;
+        if (size.row > 0) {
+          row += size.row;
+          column = size.column;
+        } else column += size.column;
+      }
+      if (inside === 0) throw new Error(`child ${index} not found under node ${this.id}`);
+      s = inside;
+    }
   }
 
   get namedChildren(): SyntaxNode[] {
@@ -318,8 +402,8 @@ export class SyntaxNode {
     const p = this.parentNode;
     if (!p) return -1;
     // The parent's children are read again after release(): this node is then found by its id.
+    if (p.child(this.index)?.id === this.id) return this.index;
     const kids = p.children;
-    if (kids[this.index]?.id === this.id) return this.index;
     for (let i = 0; i < kids.length; i++) if (kids[i]!.id === this.id) return i;
     return -1;
   }
@@ -331,12 +415,13 @@ export class SyntaxNode {
   private later(named: boolean): SyntaxNode | null {
     const i = this.siblingIndex();
     if (i < 0) return null;
-    const kids = this.parentNode!.children;
+    const parent = this.parentNode!;
+    const count = parent.childCount;
     const end = this.endIndex;
     const start = this.startIndex;
     const empty = start === end;
-    for (let j = i + 1; j < kids.length; j++) {
-      const k = kids[j]!;
+    for (let j = i + 1; j < count; j++) {
+      const k = parent.child(j)!;
       if (k.endIndex <= end) continue;
       if (empty ? k.startIndex < start : k.startIndex <= start) continue;
       if (!named || k.isNamed) return k;
@@ -350,7 +435,7 @@ export class SyntaxNode {
 
   get previousSibling(): SyntaxNode | null {
     const i = this.siblingIndex();
-    return i <= 0 ? null : this.parentNode!.children[i - 1]!;
+    return i <= 0 ? null : this.parentNode!.child(i - 1);
   }
 
   get nextNamedSibling(): SyntaxNode | null {
@@ -367,7 +452,21 @@ export class SyntaxNode {
     let node: SyntaxNode = this;
     for (;;) {
       let next: SyntaxNode | undefined;
-      for (const c of node.children) {
+      const count = node.childCount;
+      // Among many children not read yet (the file's declarations), the first that can hold the range is
+      // found by a binary search on their ends, which never decrease: those before it end too early.
+      let from = 0;
+      if (node.kids === undefined && count > READ_ALONE_ABOVE) {
+        const least = Math.max(rs, re);
+        let hi = count;
+        while (from < hi) {
+          const mid = (from + hi) >>> 1;
+          if (node.child(mid)!.endIndex * 2 < least) from = mid + 1;
+          else hi = mid;
+        }
+      }
+      for (let j = from; j < count; j++) {
+        const c = node.child(j)!;
         const cEnd = c.endIndex * 2;
         if (cEnd < re) continue;
         const cStart = c.startByte;
@@ -403,6 +502,9 @@ export class SyntaxNode {
     return `(${this.type})`;
   }
 }
+
+/** Above this many children, child(i) reads the one child asked for instead of all of them. */
+const READ_ALONE_ABOVE = 64;
 
 /** Field id of the structural child `index` of a production (0: none); not inherited entries. */
 function fieldAt(lang: LanguageTables, prod: number, index: number): number {
