@@ -607,7 +607,15 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     // Index reads (and only they) are suspect by the delta: suspect() decides for each.
     if (wholeIndex && r.reads.index) for (const [dep] of r.deps) if (dep.startsWith('\u0001') && suspect(dep)) return true;
     if (suspectKinds.size) for (const k of r.reads.facts) if (suspect(k)) return true;
-    for (const n of nameList) if (r.reads.names.has(n)) return true;
+    // Most results read no package-level name; the others a few: the smaller side is looked up in the
+    // other (this runs for every cached result on every keystroke).
+    const names = r.reads.names;
+    if (names.size === 0) return false;
+    if (names.size < nameList.length) {
+      for (const n of names) if (suspectNames.has(n)) return true;
+    } else {
+      for (let k = 0; k < nameList.length; k++) if (names.has(nameList[k]!)) return true;
+    }
     return false;
   };
 
