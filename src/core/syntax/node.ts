@@ -9,6 +9,7 @@ import {
   isNamedSubtree,
   isVisible,
   languageTables,
+  len,
   paddingOf,
   productionId,
   refCount,
@@ -294,9 +295,7 @@ export class SyntaxNode {
   private nth(index: number): SyntaxNode {
     const lang = this.view.lang;
     let s = this.id;
-    let bytes = this.startByte;
-    let row = this.startRow;
-    let column = this.startColumnBytes;
+    const at = { bytes: this.startByte, row: this.startRow, column: this.startColumnBytes };
     let left = index;
     for (;;) {
       const n = childCount(s);
@@ -306,21 +305,14 @@ export class SyntaxNode {
       let inside = 0;
       for (let i = 0; i < n && inside === 0; i++) {
         const c = base + i * SUBTREE_SIZE;
-        if (i > 0) {
-          const pad = paddingOf(c);
-          bytes += pad.bytes;
-          if (pad.row > 0) {
-            row += pad.row;
-            column = pad.column;
-          } else column += pad.column;
-        }
+        if (i > 0) moveBy(at, paddingOf(c));
         let alias = 0;
         if (!isExtra(c)) {
           if (prod !== 0) alias = lang.aliasSequences[prod * lang.maxAliasSequence + structural]!;
           structural++;
         }
         if (alias !== 0 || isVisible(c)) {
-          if (left === 0) return new SyntaxNode(this.view, c, bytes, row, column, alias, alias !== 0 ? alias : symbolOf(c), this, index);
+          if (left === 0) return new SyntaxNode(this.view, c, at.bytes, at.row, at.column, alias, alias !== 0 ? alias : symbolOf(c), this, index);
           left--;
         } else if (childCount(c) > 0 && visibleChildren(c) > 0) {
           const v = visibleChildren(c);
@@ -330,12 +322,7 @@ export class SyntaxNode {
           }
           left -= v;
         }
-        const size = sizeOf(c);
-        bytes += size.bytes;
-        if (size.row > 0) {
-          row += size.row;
-          column = size.column;
-        } else column += size.column;
+        moveBy(at, sizeOf(c));
       }
       if (inside === 0) throw new Error(`child ${index} not found under node ${this.id}`);
       s = inside;
@@ -501,6 +488,15 @@ export class SyntaxNode {
   toString(): string {
     return `(${this.type})`;
   }
+}
+
+/** A position (bytes, row, column in bytes) moved past a length, as tree-sitter's length_add does. */
+function moveBy(at: { bytes: number; row: number; column: number }, by: typeof len): void {
+  at.bytes += by.bytes;
+  if (by.row > 0) {
+    at.row += by.row;
+    at.column = by.column;
+  } else at.column += by.column;
 }
 
 /** Above this many children, child(i) reads the one child asked for instead of all of them. */
