@@ -1,6 +1,5 @@
-import type { SyntaxNode as Node } from './syntax/node';
+import type { RebuiltTop, SyntaxNode as Node } from './syntax/node';
 import type { DocChanges } from './document';
-import type { RebuiltTop } from './syntax/node';
 
 /**
  * One child of the source file (a declaration, comment, package clause or `;`) as the engine's cache
@@ -50,7 +49,8 @@ export class TopLevel {
     let hi = prev.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (mapLoose(prev[mid]!.base, changes.edits) < start) lo = mid + 1;
+      const at = mapLoose(prev[mid]!.base, changes.edits);
+      if ((at < 0 ? -1 - at : at) < start) lo = mid + 1;
       else hi = mid;
     }
     const p = prev[lo];
@@ -276,24 +276,26 @@ export function detachDeep<T>(value: T, seen = new Map<object, unknown>()): T {
 
 /** offset after the edits, or undefined when an edit touches it (the text around it changed). */
 function mapOffset(offset: number, edits: readonly [number, number, number][]): number | undefined {
-  let o = offset;
-  for (const [start, oldEnd, newEnd] of edits) {
-    if (o < start) continue;
-    if (o > oldEnd) o += newEnd - oldEnd;
-    else return undefined;
-  }
-  return o;
+  const o = mapLoose(offset, edits);
+  return o < 0 ? undefined : o;
 }
 
-/** offset after the edits; one that an edit touches goes to where the edit's new text starts or ends (order is kept). */
+/**
+ * offset after the edits; one that an edit touches goes to where the edit's new text starts or ends,
+ * which keeps the order of offsets (for a binary search), and is returned as -1 - that place.
+ */
 function mapLoose(offset: number, edits: readonly [number, number, number][]): number {
   let o = offset;
+  let touched = false;
   for (const [start, oldEnd, newEnd] of edits) {
     if (o < start) continue;
     if (o > oldEnd) o += newEnd - oldEnd;
-    else o = Math.min(o, newEnd);
+    else {
+      o = Math.min(o, newEnd);
+      touched = true;
+    }
   }
-  return o;
+  return touched ? -1 - o : o;
 }
 
 function touches(ranges: readonly [number, number][], start: number, end: number): boolean {
