@@ -702,7 +702,18 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
       });
       // Only the last placement is kept: what moved is placed again (kept longer, the copies of
       // every moved declaration outlived a few keystrokes and made each GC scavenge copy them).
-      if (at0 >= 0) result.placed = { base, line: at0, character: base - lines.lineStart(at0), findings: placed };
+      // The record is updated in place: V8 makes such records in the old generation (the first analysis
+      // keeps them all), and a replaced record, garbage there until the next full GC, would keep the
+      // placement it points to, and everything that holds, alive through every scavenge until then.
+      if (at0 >= 0) {
+        const character = base - lines.lineStart(at0);
+        if (last) {
+          last.base = base;
+          last.line = at0;
+          last.character = character;
+          last.findings = placed;
+        } else result.placed = { base, line: at0, character, findings: placed };
+      }
     }
     // Index loops: this runs for every declaration on every keystroke, and analyzeTree is too large for
     // V8 to optimise, where each for-of allocates an iterator (a GC scavenge every few keystrokes).
