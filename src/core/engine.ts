@@ -280,6 +280,12 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     // tree-sitter recovers with an ERROR root, the rest of the file is hundreds of such fragments,
     // each analysed afresh on every keystroke (they have no cache key) for nothing.
     if (t.entry.type === 'ERROR') return { skip, visit: directivesOnly(t) };
+    // Under an ERROR root, tree-sitter has given up on the file's structure: past the break, what is not
+    // a declaration is a fragment of one (a method header read as a function type, a body as a
+    // composite literal), without its receiver, parameters or scope. Rules are not run there: what they
+    // would say is about the misreading. This was also most of such a keystroke's analysis (typing
+    // `var x =` above a method: 2,000 fragments in a 5,000-line file, each one new).
+    if (root.type === 'ERROR' && !DECLARATIONS.has(t.entry.type)) return { skip, visit: directivesOnly(t) };
     if (skip.size === 0) return { skip, visit: everything };
     if (dispatched.some((id) => !skip.has(id))) {
       return { skip, visit: callVisitors.some((d) => !skip.has(d.rule.id)) ? everything : withoutCalls };
@@ -760,6 +766,9 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     });
   return { path: file.path, findings: all, syntaxErrors: errors.length };
 }
+
+/** The top-level nodes that are declarations (see plan: the rest of an ERROR root is fragments). */
+const DECLARATIONS = new Set(['package_clause', 'import_declaration', 'function_declaration', 'method_declaration', 'type_declaration', 'var_declaration', 'const_declaration']);
 
 /** The facts of a declaration that has none (see mayHoldFacts); shared, never changed. */
 const NO_FACTS: TopFacts = {

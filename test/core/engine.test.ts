@@ -90,6 +90,28 @@ test('no rule runs inside a top-level ERROR node (its findings would all be drop
   assert.deepEqual(res!.findings.map((f) => f.ruleId), ['unused-ignore']);
 });
 
+test('under an ERROR root only the declarations tree-sitter still recognises are analysed, not the fragments', async () => {
+  const seen: string[] = [];
+  const counter = defineRule({ id: 'count-calls', visit: { call_expression: (n) => void seen.push(n.text) } });
+  const a = await createAnalyzer(init(), [counter]);
+  const unit = (i: number) =>
+    `\ntype other${i} struct {\n\tmu  sync.Mutex\n\tch  chan int\n}\n\nfunc (o *other${i}) put() {\n\to.mu.Lock()\n\to.ch <- 1\n\to.mu.Unlock()\n}\n\nfunc (o other${i}) get() int {\n\treturn len(o.ch)\n}\n`;
+  let text = 'package a\n\nimport "sync"\n\nfunc ok() { before() }\n';
+  for (let i = 0; i < 5; i++) text += unit(i);
+  // "x :=" right above a method: tree-sitter reads "x := func (o *other0) put" as an expression and
+  // gives up on the rest of the file. The last method's body comes out as a composite_literal
+  // fragment holding the call len(o.ch).
+  const at = text.indexOf('\n\nfunc (o *other0) put') + 1;
+  const broken = text.slice(0, at) + 'x :=' + text.slice(at);
+  const [res] = a.analyzePackage({ files: [{ path: 'a.go', text: broken }] });
+  assert.ok(res!.syntaxErrors > 0);
+  assert.deepEqual(seen, ['before()']);
+  // The premise, in the same file without the edit: each get() body holds the call.
+  seen.length = 0;
+  a.analyzePackage({ files: [{ path: 'a.go', text }] });
+  assert.equal(seen.filter((c) => c === 'len(o.ch)').length, 5);
+});
+
 test('config turns rules off and overrides severity', async () => {
   const a = await analyzer();
   const text = WG.replace(/ \/\/gopitfalls:ignore.*/, '');
