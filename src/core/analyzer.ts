@@ -110,6 +110,12 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
       // Editor path caches, bounded by the document (swept once they hold 64 stale entries).
       let declIndexes = new Map<string, PackageIndex>();
       let declImportsKey = '';
+      // The declaration keys of the last analysis, and those of the last one under the other kind of
+      // root (an ERROR root or not): the engine keeps that context's results aside, and its keys'
+      // indexes are kept too, for the keystroke that brings it back.
+      let lastKeys: string[] = [];
+      let asideKeys: string[] = [];
+      let lastRootType = '';
       // The merged index of the previous analysis and the parts it was merged from: a keystroke that
       // leaves every part's content as it was (typing in a function body) keeps the same index object,
       // which tells the engine that no index entry can have changed (see DeclCache.index).
@@ -144,6 +150,11 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
             decls.clear();
           }
           const tops = topLevel.update(root, doc.text, changes);
+          if (root.type !== lastRootType) {
+            asideKeys = lastKeys;
+            lastRootType = root.type;
+          }
+          lastKeys = tops.map((t) => t.key);
           const parts: PackageIndex[] = [];
           for (const t of tops) {
             if (!DECLS.has(t.type)) continue;
@@ -158,8 +169,8 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
           }
           // Kept across keystrokes and swept once it holds 64 stale entries: rebuilding
           // a map of every declaration per keystroke was garbage the editor paid for in GC pauses.
-          if (declIndexes.size > parts.length + 64) {
-            const live = new Set(tops.map((t) => t.key));
+          if (declIndexes.size > parts.length + asideKeys.length + 64) {
+            const live = new Set([...lastKeys, ...asideKeys]);
             for (const k of declIndexes.keys()) if (!live.has(k)) declIndexes.delete(k);
           }
           for (const s of req.siblings ?? []) if (s.path !== path) parts.push(siblingIndex(s).index);

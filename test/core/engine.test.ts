@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createAnalyzer } from '../../src/core/analyzer';
+import { DeclCache } from '../../src/core/engine';
 import { defineRule } from '../../src/core/rule';
 import { deleteRange } from '../../src/core/edits';
 import { buildConstraintVersion, effectiveGoVersion, goModVersion } from '../../src/core/go-version';
@@ -110,6 +111,24 @@ test('under an ERROR root only the declarations tree-sitter still recognises are
   seen.length = 0;
   a.analyzePackage({ files: [{ path: 'a.go', text }] });
   assert.equal(seen.filter((c) => c === 'len(o.ch)').length, 5);
+});
+
+test('the cache sweep keeps what the results kept aside need (their context comes back with them)', () => {
+  const c = new DeclCache();
+  const keys = Array.from({ length: 100 }, (_, i) => `decl ${i}`);
+  for (const k of keys) {
+    c.names.set(k, [k]);
+    c.words.set(k, new Set([k]));
+  }
+  // Under an ERROR root: the file's results are aside, and the current analysis has one key.
+  c.stashed = { context: 'source_file', entries: new Map(keys.map((k) => [k, {} as never])) };
+  c.sweep(['decl 0']);
+  assert.equal(c.names.size, 100);
+  assert.equal(c.words.size, 100);
+  // Without results aside, what no live key holds goes.
+  c.stashed = undefined;
+  c.sweep(['decl 0']);
+  assert.deepEqual([...c.names.keys()], ['decl 0']);
 });
 
 test('config turns rules off and overrides severity', async () => {
