@@ -5,6 +5,7 @@ import { GoDocument } from '../../src/core/document';
 import { lineStartsOf } from '../../src/core/position';
 import { GoParser, loadGo } from '../../src/core/parser';
 import { analyzer } from '../harness/engine';
+import { errorRootFile } from '../harness/error-root';
 
 const BASE = `package a
 
@@ -394,13 +395,8 @@ test('a keystroke that makes the root one ERROR node and the next that undoes it
     tree.delete();
     return type;
   };
-  const unit = (i: number) =>
-    `\ntype other${i} struct {\n\tmu  sync.Mutex\n\tch  chan int\n}\n\nfunc (o *other${i}) put() {\n\to.mu.Lock()\n\to.ch <- 1\n\to.mu.Unlock()\n}\n\nfunc (o other${i}) get() int {\n\treturn len(o.ch)\n}\n`;
-  let text = 'package a\n\nimport "sync"\n';
-  for (let i = 0; i < 5; i++) text += unit(i);
   // "x :=" on the blank line after the first struct: tree-sitter recovers with an ERROR root here.
-  const at = text.indexOf('\n\nfunc (o *other0) put') + 1;
-  const broken = text.slice(0, at) + 'x :=' + text.slice(at);
+  const { text, at, broken } = errorRootFile();
   assert.equal(rootType(broken), 'ERROR', 'the premise: this edit makes the root one ERROR node');
   assert.equal(rootType(text), 'source_file');
 

@@ -9,6 +9,7 @@ import { buildConstraintVersion, effectiveGoVersion, goModVersion } from '../../
 import { parseConfigText } from '../../src/core/config';
 import { allRules } from '../../src/rules';
 import { analyzer } from '../harness/engine';
+import { errorRootFile } from '../harness/error-root';
 
 const init = () => ({
   runtimeWasm: readFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm')),
@@ -95,15 +96,10 @@ test('under an ERROR root only the declarations tree-sitter still recognises are
   const seen: string[] = [];
   const counter = defineRule({ id: 'count-calls', visit: { call_expression: (n) => void seen.push(n.text) } });
   const a = await createAnalyzer(init(), [counter]);
-  const unit = (i: number) =>
-    `\ntype other${i} struct {\n\tmu  sync.Mutex\n\tch  chan int\n}\n\nfunc (o *other${i}) put() {\n\to.mu.Lock()\n\to.ch <- 1\n\to.mu.Unlock()\n}\n\nfunc (o other${i}) get() int {\n\treturn len(o.ch)\n}\n`;
-  let text = 'package a\n\nimport "sync"\n\nfunc ok() { before() }\n';
-  for (let i = 0; i < 5; i++) text += unit(i);
   // "x :=" right above a method: tree-sitter reads "x := func (o *other0) put" as an expression and
   // gives up on the rest of the file. The last method's body comes out as a composite_literal
   // fragment holding the call len(o.ch).
-  const at = text.indexOf('\n\nfunc (o *other0) put') + 1;
-  const broken = text.slice(0, at) + 'x :=' + text.slice(at);
+  const { text, broken } = errorRootFile('\nfunc ok() { before() }\n');
   const [res] = a.analyzePackage({ files: [{ path: 'a.go', text: broken }] });
   assert.ok(res!.syntaxErrors > 0);
   assert.deepEqual(seen, ['before()']);
