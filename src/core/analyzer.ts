@@ -12,7 +12,7 @@ import type { RuleDefinition } from './rule';
 import { collectImports } from './semantic/imports';
 import { indexDelta, type IndexDelta } from './semantic/index-reads';
 import { indexDecl, indexFile, indexText, mergeIndexes, packageNameOf, type PackageIndex } from './semantic/package-index';
-import { detach, detachDeep, TopLevel, type TopEntry } from './top-level';
+import { DECLARATIONS, detach, detachDeep, TopLevel, type TopEntry } from './top-level';
 import type { FileResult, Severity, SourceInput } from './types';
 
 export type { Analyzer, AnalyzerInit, DocumentHandle, DocumentRequest, PackageRequest } from './analyzer-api';
@@ -25,7 +25,6 @@ export function defaultSeverity(ruleId: string): Severity {
 }
 
 /** Top-level nodes that contribute to the package index (imports are read separately). */
-const DECLS = new Set(['function_declaration', 'method_declaration', 'type_declaration', 'var_declaration', 'const_declaration']);
 
 /** How many sibling-file indexes the editor path keeps (plain data, a few KB each). */
 const SIBLING_CACHE_SIZE = 2000;
@@ -110,10 +109,10 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
       // Editor path caches, bounded by the document (swept once they hold 64 stale entries).
       let declIndexes = new Map<string, PackageIndex>();
       let declImportsKey = '';
-      // The declaration keys of the last analysis, and those of the last one under the other kind of
-      // root (an ERROR root or not): the engine keeps that context's results aside, and its keys'
-      // indexes are kept too, for the keystroke that brings it back.
-      let lastKeys: string[] = [];
+      // The top-level entries of the last analysis (their keys never change), and the keys of the last
+      // one under the other kind of root (an ERROR root or not): the engine keeps that context's
+      // results aside, and its keys' indexes are kept too, for the keystroke that brings it back.
+      let lastTops: readonly TopEntry[] = [];
       let asideKeys: string[] = [];
       let lastRootType = '';
       // The merged index of the previous analysis and the parts it was merged from: a keystroke that
@@ -151,13 +150,13 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
           }
           const tops = topLevel.update(root, doc.text, changes);
           if (root.type !== lastRootType) {
-            asideKeys = lastKeys;
+            asideKeys = lastTops.map((t) => t.key);
             lastRootType = root.type;
           }
-          lastKeys = tops.map((t) => t.key);
+          lastTops = tops;
           const parts: PackageIndex[] = [];
           for (const t of tops) {
-            if (!DECLS.has(t.type)) continue;
+            if (!DECLARATIONS.has(t.type)) continue;
             // A declaration with syntax errors has no key: indexed afresh (it is the one being typed).
             let index = t.key ? declIndexes.get(t.key) : undefined;
             if (!index) {
@@ -170,7 +169,7 @@ export async function createAnalyzer(init: AnalyzerInit, rules: readonly RuleDef
           // Kept across keystrokes and swept once it holds 64 stale entries: rebuilding
           // a map of every declaration per keystroke was garbage the editor paid for in GC pauses.
           if (declIndexes.size > parts.length + asideKeys.length + 64) {
-            const live = new Set([...lastKeys, ...asideKeys]);
+            const live = new Set([...tops.map((t) => t.key), ...asideKeys]);
             for (const k of declIndexes.keys()) if (!live.has(k)) declIndexes.delete(k);
           }
           for (const s of req.siblings ?? []) if (s.path !== path) parts.push(siblingIndex(s).index);

@@ -10,7 +10,7 @@ import { walk } from './semantic/walk';
 import { packageLevelNames, type Decl } from './semantic/scopes';
 import type { PackageIndex } from './semantic/package-index';
 import { applySuppression, parseDirectives } from './suppress';
-import { detach, topEntries, type TopEntry } from './top-level';
+import { detach, FILE_PARTS, topEntries, type TopEntry } from './top-level';
 import type { Finding, FileResult, Severity, Span, TextEdit } from './types';
 import { ObjectMemo } from './memo';
 import { gateMatcher, identifierWords, skipKey, type Gate } from './gates';
@@ -290,7 +290,7 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     // composite literal), without its receiver, parameters or scope. Rules are not run there: what they
     // would say is about the misreading. This was also most of such a keystroke's analysis (typing
     // `var x =` above a method: 2,000 fragments in a 5,000-line file, each one new).
-    if (root.type === 'ERROR' && !DECLARATIONS.has(t.entry.type)) return { skip, visit: directivesOnly(t) };
+    if (root.type === 'ERROR' && !FILE_PARTS.has(t.entry.type)) return { skip, visit: directivesOnly(t) };
     if (skip.size === 0) return { skip, visit: everything };
     if (dispatched.some((id) => !skip.has(id))) {
       return { skip, visit: callVisitors.some((d) => !skip.has(d.rule.id)) ? everything : withoutCalls };
@@ -771,9 +771,6 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     });
   return { path: file.path, findings: all, syntaxErrors: errors.length };
 }
-
-/** The top-level nodes that are declarations (see plan: the rest of an ERROR root is fragments). */
-const DECLARATIONS = new Set(['package_clause', 'import_declaration', 'function_declaration', 'method_declaration', 'type_declaration', 'var_declaration', 'const_declaration']);
 
 /** The facts of a declaration that has none (see mayHoldFacts); shared, never changed. */
 const NO_FACTS: TopFacts = {
