@@ -114,8 +114,14 @@ export class DeclCache {
   entries = new Map<string, DeclResult>();
   /** Per declaration key: its file-wide facts (fingerprint and places, per kind). */
   facts = new Map<string, TopFacts>();
-  /** Per declaration key: the package-level names it declares. */
+  /** Per declaration key: the package-level names it declares (set through setNames). */
   names = new Map<string, string[]>();
+  /**
+   * The other way round: per name, the keys in `names` that declare it. Most names a rule resolves are
+   * declared by no declaration of the file (imported packages, builtins, other files' names), and each
+   * such lookup was a scan of every declaration's names (870 map lookups in a 5,000-line file).
+   */
+  private declarers = new Map<string, Set<string>>();
   /** Per declaration key: its identifiers, for the rules' gates (made when the rules' words change). */
   words = new Map<string, ReadonlySet<string>>();
   /**
@@ -138,6 +144,31 @@ export class DeclCache {
   /** The entries of the context before the current one (see analyzeOne), bounded as they were then. */
   stashed?: { context: string; entries: Map<string, DeclResult> };
 
+  setNames(key: string, names: string[]): void {
+    this.dropNames(key);
+    this.names.set(key, names);
+    for (const name of names) {
+      const keys = this.declarers.get(name);
+      if (keys) keys.add(key);
+      else this.declarers.set(name, new Set([key]));
+    }
+  }
+
+  private dropNames(key: string): void {
+    const old = this.names.get(key);
+    if (!old) return;
+    this.names.delete(key);
+    for (const name of old) {
+      const keys = this.declarers.get(name);
+      if (keys?.delete(key) && keys.size === 0) this.declarers.delete(name);
+    }
+  }
+
+  /** The keys whose declarations declare name (of those in `names`), or undefined for none. */
+  keysDeclaring(name: string): ReadonlySet<string> | undefined {
+    return this.declarers.get(name);
+  }
+
   /** Forgets everything: a fresh parse of text with errors (see DocChanges.reparsed). */
   clear(): void {
     Object.assign(this, new DeclCache());
@@ -157,7 +188,8 @@ export class DeclCache {
     if (this.entries.size <= limit && this.facts.size <= limit && this.names.size <= limit && this.words.size <= limit && this.values.size <= 4 * limit) return;
     const keep = new Set(live);
     if (aside) for (const k of aside.keys()) keep.add(k);
-    for (const m of [this.entries, this.facts, this.names, this.words]) for (const k of m.keys()) if (!keep.has(k)) m.delete(k);
+    for (const m of [this.entries, this.facts, this.words]) for (const k of m.keys()) if (!keep.has(k)) m.delete(k);
+    for (const k of this.names.keys()) if (!keep.has(k)) this.dropNames(k);
     // Values only make comparisons pointer checks; the stale ones go with the stale keys.
     this.values.clear();
   }
@@ -504,7 +536,7 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     let names = t.key ? cache?.names.get(t.key) : keylessNames.get(t);
     if (!names) {
       names = packageLevelNames(t.node, root);
-      if (t.key) cache!.names.set(t.key, (names = names.map(detach)));
+      if (t.key) cache!.setNames(t.key, (names = names.map(detach)));
       else keylessNames.set(t, names);
     }
     return names;
@@ -513,12 +545,21 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   // the cache by key): the scope of the file and what a resolved name depends on. A handful of names
   // are asked per keystroke: a scan for each (memoised) rather than a map of every declaration's
   // names, which was rebuilt on most keystrokes and kept alive into GC scavenges.
+  // With a cache, a declaration with a key is asked through the cache's index of names instead: every
+  // such declaration's names are in the cache by the time a rule runs. Those of the changed stretch
+  // are worked out before any rule runs (see suspectNamesOf below); the others' keys are those of
+  // the previous analysis, whose names were all in the cache when it ended (by the same argument, from
+  // the first analysis, whose stretch is the whole file), and a sweep keeps the names of live keys.
   const declaring = new Map<string, Top[]>();
   const declaringTops = (name: string): Top[] => {
     let list = declaring.get(name);
     if (!list) {
       list = [];
-      for (let k = 0; k < tops.length; k++) if (namesOf(tops[k]!).includes(name)) list.push(tops[k]!);
+      const keyed = cache?.keysDeclaring(name);
+      for (let k = 0; k < tops.length; k++) {
+        const t = tops[k]!;
+        if (t.key ? keyed !== undefined && keyed.has(t.key) : namesOf(t).includes(name)) list.push(t);
+      }
       declaring.set(name, list);
     }
     return list;

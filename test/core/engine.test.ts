@@ -113,7 +113,7 @@ test('the cache sweep keeps what the results kept aside need (their context come
   const c = new DeclCache();
   const keys = Array.from({ length: 100 }, (_, i) => `decl ${i}`);
   for (const k of keys) {
-    c.names.set(k, [k]);
+    c.setNames(k, [k]);
     c.words.set(k, new Set([k]));
   }
   // Under an ERROR root: the file's results are aside, and the current analysis has one key.
@@ -125,6 +125,23 @@ test('the cache sweep keeps what the results kept aside need (their context come
   c.stashed = undefined;
   c.sweep(['decl 0']);
   assert.deepEqual([...c.names.keys()], ['decl 0']);
+  assert.deepEqual([...(c.keysDeclaring('decl 0') ?? [])], ['decl 0']);
+  assert.equal(c.keysDeclaring('decl 1'), undefined);
+});
+
+test('the cache knows which keys declare a name, through new names and sweeps', () => {
+  const c = new DeclCache();
+  c.setNames('func a() {}', ['a']);
+  c.setNames('var a, b = 1, 2', ['a', 'b']);
+  assert.deepEqual([...(c.keysDeclaring('a') ?? [])], ['func a() {}', 'var a, b = 1, 2']);
+  // The same key again with other names (declared under another root): the old ones go.
+  c.setNames('var a, b = 1, 2', ['b']);
+  assert.deepEqual([...(c.keysDeclaring('a') ?? [])], ['func a() {}']);
+  for (let i = 0; i < 100; i++) c.setNames(`x${i}`, [`x${i}`]);
+  c.sweep(['var a, b = 1, 2']);
+  assert.equal(c.keysDeclaring('a'), undefined);
+  assert.equal(c.keysDeclaring('x5'), undefined);
+  assert.deepEqual([...(c.keysDeclaring('b') ?? [])], ['var a, b = 1, 2']);
 });
 
 test('config turns rules off and overrides severity', async () => {
