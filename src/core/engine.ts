@@ -270,7 +270,10 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   let bucket: RawFinding[] = [];
   const imports = enabled.some((r) => r.requiresImport) ? sem.imports.paths : undefined;
   const byType = new Map<string, Dispatch[]>();
-  const gated: Gate[] = [];
+  const gateIds: string[] = [];
+  const gateLists: (readonly string[])[] = [];
+  /** The rules that visit anything (see plan). */
+  const dispatched: string[] = [];
   for (const rule of enabled) {
     if (rule.requiresImport && !rule.requiresImport.some((p) => imports!.has(p))) continue;
     const ctx: RuleContext = {
@@ -280,25 +283,32 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     };
     if (rule.applies && !rule.applies(ctx)) continue;
     const needs = rule.needs === undefined ? calleeWords(rule) : rule.needs;
-    if (needs) {
+    if (typeof needs === 'function') {
       // What a needs function reads does not count for every declaration (as applies' reads do): a
       // cached result stays valid while the rules it skipped are the same (see DeclResult.skip).
       const before = new Set(sem.indexReads);
-      gated.push({ id: rule.id, words: new Set(typeof needs === 'function' ? needs(ctx) : needs) });
+      gateIds.push(rule.id);
+      gateLists.push(needs(ctx));
       for (const r of sem.indexReads) if (!before.has(r)) sem.indexReads.delete(r);
+    } else if (needs) {
+      gateIds.push(rule.id);
+      gateLists.push(needs);
     }
+    let visits = false;
     for (const [type, visit] of Object.entries(rule.visit)) {
       const list = byType.get(type) ?? [];
       list.push({ rule, visit, ctx });
       byType.set(type, list);
+      visits = true;
     }
+    if (visits) dispatched.push(rule.id);
   }
 
   // Which rules a declaration's words leave out (see RuleDefinition.needs), and the node types the
   // others visit (see plan); where every rule is left out, only the directives are looked for, and
   // only if the text has one.
   // The same gates give the same matcher: made once per set of words, not on every keystroke.
-  const gateKey = gated.map((g) => `${g.id}:${[...g.words].join(' ')}`).join('\n');
+  const { gated, key: gateKey } = gatesOf(gateIds, gateLists);
   const gates = gateMatcher(gated, gateKey);
   const everything = visitSet([...byType.keys()]);
   const commentsOnly = visitSet([]);
@@ -307,7 +317,6 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   // not dispatched: they are the most numerous kind visited.
   const withoutCalls = byType.has('call_expression') ? visitSet([...byType.keys()].filter((type) => type !== 'call_expression')) : everything;
   const callVisitors = byType.get('call_expression') ?? [];
-  const dispatched = [...new Set([...byType.values()].flatMap((list) => list.map((d) => d.rule.id)))];
   /** Where no rule runs: the comments, for directives, and only if the text has one. */
   const directivesOnly = (t: Top): VisitSet | undefined => (file.text.slice(t.base, t.end).includes('gopitfalls:') ? commentsOnly : undefined);
   const plan = (t: Top): { skip: ReadonlySet<string>; visit: VisitSet | undefined } => {
@@ -806,6 +815,24 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
       return s && s !== 'off' ? { ...f, severity: s } : f;
     });
   return { path: file.path, findings: all, syntaxErrors: errors.length };
+}
+
+/** The gates of the last analysis and the word lists they were made of (see gatesOf). */
+let lastGates: { ids: string[]; lists: (readonly string[])[]; gated: Gate[]; key: string } | undefined;
+
+/**
+ * The gates of rules with these word lists, and their key. The lists are the rules' own constants or
+ * kept per index object (copied-lock's lock words: the package's lock-holding types), so while the
+ * index is the same (typing in a function body) they are the same arrays, and the gates and their
+ * key (every word of every gate, joined) are those of the last analysis instead of made again.
+ */
+function gatesOf(ids: string[], lists: (readonly string[])[]): { gated: Gate[]; key: string } {
+  const last = lastGates;
+  if (last && last.ids.length === ids.length && ids.every((id, i) => id === last.ids[i] && lists[i] === last.lists[i])) return last;
+  const gated = ids.map((id, i) => ({ id, words: new Set(lists[i]) }));
+  const key = gated.map((g) => `${g.id}:${[...g.words].join(' ')}`).join('\n');
+  lastGates = { ids, lists, gated, key };
+  return lastGates;
 }
 
 /** The facts of a declaration that has none (see mayHoldFacts); shared, never changed. */

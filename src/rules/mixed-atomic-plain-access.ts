@@ -21,10 +21,7 @@ export default defineRule({
   id: 'mixed-atomic-plain-access',
   applies: (ctx) => !ctx.file.isTest && targetsOf(ctx.sem.index).any,
   // Every access judged names a target variable or field.
-  needs: (ctx) => {
-    const t = targetsOf(ctx.sem.index);
-    return [...t.vars.keys(), ...t.fieldNames];
-  },
+  needs: (ctx) => targetWords(targetsOf(ctx.sem.index)),
   visit: {
     function_declaration: (fn, ctx) => checkFunction(fn, ctx),
     method_declaration: (fn, ctx) => checkFunction(fn, ctx),
@@ -260,6 +257,18 @@ function targetPattern(t: Targets): RegExp {
   }
   return re;
 }
+
+/**
+ * The names of the targets, one array per targets object: the engine keeps a rule's gate while its
+ * words are the same array (see gatesOf in engine.ts).
+ */
+function targetWords(t: Targets): string[] {
+  let words = wordsOfTargets.get(t);
+  if (!words) wordsOfTargets.set(t, (words = [...t.vars.keys(), ...t.fieldNames]));
+  return words;
+}
+
+const wordsOfTargets = new WeakMap<Targets, string[]>();
 
 function targetsOf(idx: PackageIndex): Targets {
   // One derived read: users depend on the targets, not on every table they were computed from.
