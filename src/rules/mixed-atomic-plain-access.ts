@@ -249,7 +249,7 @@ const patterns = new ObjectMemo<Targets, RegExp>('atomicPattern');
 function targetPattern(t: Targets): RegExp {
   let re = patterns.get(t);
   if (!re) {
-    const names = [...t.vars.keys(), ...t.fieldNames];
+    const names = targetWords(t);
     // A name that is not a plain identifier cannot be searched as a word: then every body is walked.
     if (names.some((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n))) re = /[^]/;
     else re = names.length ? new RegExp(`\\b(?:${names.join('|')})\\b`) : /(?!)/;
@@ -268,7 +268,7 @@ function targetWords(t: Targets): string[] {
   return words;
 }
 
-const wordsOfTargets = new WeakMap<Targets, string[]>();
+const wordsOfTargets = new ObjectMemo<Targets, string[]>('atomicWords');
 
 function targetsOf(idx: PackageIndex): Targets {
   // One derived read: users depend on the targets, not on every table they were computed from.
