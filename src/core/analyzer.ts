@@ -24,8 +24,6 @@ export function defaultSeverity(ruleId: string): Severity {
   return ruleDocs[ruleId]?.severity ?? 'warning';
 }
 
-/** Top-level nodes that contribute to the package index (imports are read separately). */
-
 /** How many sibling-file indexes the editor path keeps (plain data, a few KB each). */
 const SIBLING_CACHE_SIZE = 2000;
 

@@ -1,17 +1,17 @@
 import type { RebuiltTop, SyntaxNode as Node } from './syntax/node';
 import type { DocChanges } from './document';
 
-/**
- * One child of the source file (a declaration, comment, package clause or `;`) as the engine's cache
- * sees it. The key is the text that decides whether an earlier result still holds: the comment lines
- * right above and the node's own text; '' when the node has syntax errors (always analysed afresh).
- */
 /** Root children that declare package-level names (each has its part of the package index). */
 export const DECLARATIONS: ReadonlySet<string> = new Set(['function_declaration', 'method_declaration', 'type_declaration', 'var_declaration', 'const_declaration']);
 
 /** Root children that make up a Go file's structure: its clauses and its declarations. */
 export const FILE_PARTS: ReadonlySet<string> = new Set(['package_clause', 'import_declaration', ...DECLARATIONS]);
 
+/**
+ * One child of the source file (a declaration, comment, package clause or `;`) as the engine's cache
+ * sees it. The key is the text that decides whether an earlier result still holds: the comment lines
+ * right above and the node's own text; '' when the node has syntax errors (always analysed afresh).
+ */
 export interface TopEntry {
   /** Position among the root's children. */
   readonly i: number;
