@@ -14,6 +14,7 @@ import { detach, FILE_PARTS, topEntries, type TopEntry } from './top-level';
 import type { Finding, FileResult, Severity, Span, TextEdit } from './types';
 import { ObjectMemo } from './memo';
 import { gateMatcher, identifierWords, skipKey, type Gate } from './gates';
+import { mapStrings, stringList } from './string-list';
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -132,7 +133,7 @@ export class DeclCache {
   /** Per fact kind: the declarations' parts and the fingerprint they made at the previous analysis. */
   parts = new Map<FileFactKind, { parts: string[]; fp: string }>();
   /** The previous analysis: its declaration keys in order ('' for one with syntax errors) and index. */
-  keys: string[] = [];
+  keys: string[] = stringList();
   index?: PackageIndex;
   /** The rules' words at the previous analysis (see RuleDefinition.needs). */
   gates = '';
@@ -545,7 +546,7 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
     let names = t.key ? cache?.names.get(t.key) : keylessNames.get(t);
     if (!names) {
       names = packageLevelNames(t.node, root);
-      if (t.key) cache!.setNames(t.key, (names = names.map(detach)));
+      if (t.key) cache!.setNames(t.key, (names = mapStrings(names, detach)));
       else keylessNames.set(t, names);
     }
     return names;
@@ -784,7 +785,7 @@ function analyzeOne(tree: Tree, file: Omit<SourceFile, 'root'>, index: PackageIn
   if (cache) {
     // A kind whose parts may have changed and were not re-computed has no valid fingerprint any more.
     for (const kind of suspectKinds) if (!fingerprints.has(kind as FileFactKind)) cache.parts.delete(kind as FileFactKind);
-    cache.keys = tops.map((t) => t.key);
+    cache.keys = mapStrings(tops, (t) => t.key);
     cache.index = index;
     cache.keylessNames.clear();
     cache.keylessFacts.clear();

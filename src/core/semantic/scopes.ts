@@ -1,5 +1,6 @@
 import type { SyntaxNode as Node } from '../syntax/node';
 import { field, namedChildren, statementsOf } from './nodes';
+import { mapStrings } from '../string-list';
 
 /**
  * Lexical scopes of one file, computed lazily per scope node and cached by node id. Resolution walks the
@@ -138,7 +139,7 @@ export class Scopes {
 export function packageLevelNames(top: Node, root: Node): string[] {
   const m = new Map<string, Decl[]>();
   declareStatement(top, root, m, true);
-  return [...m.keys()];
+  return mapStrings(m.keys(), (name) => name);
 }
 
 /** The file scope, filled one name at a time (only `get` and `has` are asked of it). */
