@@ -55,3 +55,28 @@ test('src/core and src/rules stay editor- and I/O-free', () => {
   scan('src/rules');
   assert.deepEqual(bad, []);
 });
+
+test("the extension never reaches the CLI's process-wide V8 settings", () => {
+  // Relative imports (static, `export … from` and `import(…)` alike) followed from the extension's two
+  // entry points: nothing they load may set V8 flags, which would hold for every extension in the host.
+  const importPattern = /(?:from\s+|import\s*\(?\s*|require\(\s*)['"](\.[^'"]+)['"]/g;
+  const resolveTs = (from: string, spec: string): string | undefined => {
+    const base = join(from, '..', spec);
+    return [`${base}.ts`, join(base, 'index.ts')].find((p) => existsSync(p));
+  };
+  const reached = new Set<string>();
+  const visit = (file: string) => {
+    if (reached.has(file)) return;
+    reached.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(importPattern)) {
+      const next = resolveTs(file, m[1]!);
+      if (next) visit(next);
+    }
+  };
+  visit('src/vscode/extension.ts');
+  visit('src/vscode/scan-worker.ts');
+  assert.ok(reached.has(join('src', 'cli', 'job.ts')), 'the import walk should reach the shared CLI job runner');
+  const setters = [...reached].filter((p) => /from ['"](?:node:)?v8['"]|setFlagsFromString/.test(readFileSync(p, 'utf8')));
+  assert.deepEqual(setters, []);
+  assert.ok(!reached.has(join('src', 'cli', 'v8-settings.ts')));
+});

@@ -54,6 +54,7 @@ Options:
   -h, --help                       print this help
 
 Exit status: 0 no findings, 1 findings, 2 usage or I/O error.
+GOPITFALLS_V8_DEFAULTS=1 keeps Node's default V8 settings (the CLI tunes two for batch runs).
 `;
 
 const split = (values: string[] | undefined) =>

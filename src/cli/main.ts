@@ -14,6 +14,7 @@ import { runJobs, workerCount } from './pool';
 import { progressReporter } from './progress';
 import { compareReported, displayPath, type Report, type ReportedFinding, type ReportError } from './report';
 import { explainRule, knownRuleIds, listRules, unknownIds } from './rules-info';
+import { applyCliV8Settings } from './v8-settings';
 import { collectGoFiles } from './walk';
 
 export interface Output {
@@ -174,6 +175,8 @@ function nodeIO(): CliIO {
 }
 
 if (require.main === module) {
+  // Before any worker starts (see v8-settings.ts); only here, where the CLI is the process.
+  applyCliV8Settings(process.env);
   // `gopitfalls | head`: a closed pipe ends the run quietly instead of with a stack trace
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
