@@ -15,7 +15,8 @@ import { setFlagsFromString } from 'node:v8';
  * - `--max-inlined-bytecode-size-cumulative=300` (default 920): smaller optimised functions, which
  *   compile faster; the workers' own CPU did not grow (no inlining at all was 3% slower).
  *
- * Together: 11-12% less wall time and CPU per run, in rounds of alternating runs. `--single-threaded-gc`
+ * Together, against Node's defaults in rounds of alternating runs: 12-16% less wall time and CPU per
+ * run (a paired ratio of 0.844 over five rounds; 0.88 from two other batches). `--single-threaded-gc`
  * gave 5% more, but only on Node's command line: set here, after the main thread's heap had started its
  * concurrent marking, it stopped the process on a V8 check (cppgc's marker) in the CLI's process tests.
  * GC settings are therefore left alone. GOPITFALLS_V8_DEFAULTS=1 keeps Node's defaults, to compare or
